@@ -1,0 +1,83 @@
+"""HRD Sentinel: the web service and API.
+
+`create_app` follows Flask's factory pattern: defaults (compliance.settings), then the
+environment (COMPLIANCE_*), then the test overrides.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask_openapi3 import Info, OpenAPI
+from flask_wtf import CSRFProtect
+
+from compliance import settings
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> OpenAPI:
+    """Build the application; nothing is read from the environment before this is called."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "COMPLIANCE_INSTANCE_PATH"
+    )
+    app = OpenAPI(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        info=Info(
+            title="HRD Sentinel API",
+            version="1",
+            description="Certificates of how companies protect human rights defenders.",
+        ),
+        security_schemes={"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        doc_ui=False,
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        validation_error_status=422,
+        validation_error_callback=_validation_error,
+    )
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_prefixed_env("COMPLIANCE")
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings.resolve(app.config, app.instance_path)
+
+    from compliance import secrets_store
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets_store.secret_key(app.instance_path)
+    secrets_store.ensure_signing_key(app.config["SIGNING_KEY_DIR"])
+
+    _register(app)
+    return app
+
+
+def _validation_error(exc):
+    from compliance.errors import validation_problem
+
+    return validation_problem(exc)
+
+
+def _register(app: OpenAPI) -> None:
+    from compliance import cli, db, errors, health
+    from compliance.accounts.actor import current_actor
+    from compliance.api import auth as api_auth
+    from compliance.api import docs as api_docs
+    from compliance.api import jobs as api_jobs
+    from compliance.jobs import service as job_service
+    from compliance.web import bp as web_bp
+
+    db.init_app(app)
+    errors.init_app(app)
+    job_service.init_app(app)
+    csrf.init_app(app)
+    for api_bp in (api_auth.bp, api_jobs.bp, health.bp):
+        csrf.exempt(api_bp)  # bearer tokens only, never the session cookie
+        app.register_api(api_bp)
+    app.register_blueprint(api_docs.bp)
+    app.register_blueprint(web_bp)
+    app.jinja_env.globals["current_actor"] = current_actor
+    cli.init_app(app)

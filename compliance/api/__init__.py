@@ -1,0 +1,95 @@
+"""The JSON API under /api/v1: bearer-token authentication and the helpers every view shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from flask import Response, current_app, jsonify, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+
+from compliance import db
+from compliance.accounts import service as account_service
+from compliance.accounts.actor import Actor, set_actor
+from compliance.clock import now
+from compliance.errors import AuthenticationRequired, Problem, ProblemModel
+
+PREFIX = "/api/v1"
+F = TypeVar("F", bound=Callable[..., Any])
+
+PROBLEM_RESPONSES: dict[int, type[BaseModel]] = {
+    401: ProblemModel,
+    403: ProblemModel,
+    404: ProblemModel,
+    422: ProblemModel,
+}
+
+
+def public(view: F) -> F:
+    """Mark an API view as callable without a token (the policy may still ask for one)."""
+    view.hrd_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def _bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise AuthenticationRequired("Send the token as 'Authorization: Bearer <token>'.")
+    return secret.strip()
+
+
+def _authenticate() -> None:
+    """Resolve the bearer token before the body is parsed, so a bad token is 401, not 422."""
+    secret = _bearer_secret()
+    actor = None
+    if secret is not None:
+        session = db.session()
+        user = account_service.user_for_token(session=session, secret=secret, now=now())
+        actor = Actor(
+            user=user, organisation=account_service.organisation_of(session=session, user=user)
+        )
+        session.commit()  # records last use
+    set_actor(actor)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if actor is None and view is not None and not getattr(view, "hrd_public", False):
+        raise AuthenticationRequired(
+            "This endpoint needs an API token: send 'Authorization: Bearer <token>' "
+            "(create one with POST /api/v1/auth/tokens)."
+        )
+    _require_json_body()
+
+
+def _require_json_body() -> None:
+    """Malformed JSON is a 400 saying so, not a confusing validation error."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
+        return
+    if request.get_data(cache=True) and request.get_json(silent=True) is None:
+        raise Problem("The request body is not valid JSON. Check quotes, commas and brackets.")
+
+
+def blueprint(name: str, import_name: str, *, tag: str, description: str) -> APIBlueprint:
+    """An API blueprint under /api/v1 with bearer authentication documented and enforced."""
+    bp = APIBlueprint(
+        name,
+        import_name,
+        url_prefix=PREFIX,
+        abp_tags=[Tag(name=tag, description=description)],
+        abp_security=[{"bearerAuth": []}],
+        abp_responses=PROBLEM_RESPONSES,
+    )
+    bp.before_request(_authenticate)
+    return bp
+
+
+def respond(
+    model: type[BaseModel], value: Any, status: int = HTTPStatus.OK
+) -> tuple[Response, int]:
+    """Serialise through the public model only, so nothing else leaves the building."""
+    return jsonify(
+        model.model_validate(value, from_attributes=True).model_dump(mode="json")
+    ), status

@@ -1,0 +1,1 @@
+"""Long work (imports, screening, PDFs) run outside web requests, with progress and results."""

@@ -1,0 +1,84 @@
+"""The one authorisation policy: which actor may do what, and which rows each actor sees.
+
+Every endpoint calls `require(actor, action, subject)`; every query for tenant data filters
+with `scope(actor, Model)`. Another organisation's rows are invisible (404), never 403, so
+their existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from compliance.accounts.actor import Actor
+from compliance.accounts.models import OrganisationKind
+from compliance.errors import AuthenticationRequired, PermissionDenied
+
+Rule = Callable[[Actor | None, Any], bool]
+
+
+def anyone(_actor: Actor | None, _subject: Any) -> bool:
+    return True
+
+
+def signed_in(actor: Actor | None, _subject: Any) -> bool:
+    return actor is not None
+
+
+def kind_in(*kinds: OrganisationKind) -> Rule:
+    def rule(actor: Actor | None, _subject: Any) -> bool:
+        return actor is not None and actor.kind in kinds
+
+    return rule
+
+
+reviewer = kind_in(OrganisationKind.certifier)
+
+
+def same_organisation(actor: Actor | None, subject: Any) -> bool:
+    return actor is not None and getattr(subject, "organisation_id", None) == actor.organisation_id
+
+
+def either(*rules: Rule) -> Rule:
+    def rule(actor: Actor | None, subject: Any) -> bool:
+        return any(r(actor, subject) for r in rules)
+
+    return rule
+
+
+# action -> (rule, what the action is, in words for the refusal message)
+RULES: dict[str, tuple[Rule, str]] = {
+    "account.read": (signed_in, "see this account"),
+    "token.manage": (signed_in, "manage API tokens"),
+    "job.read": (either(reviewer, same_organisation), "see this job"),
+    "audit.verify": (reviewer, "check the audit log"),
+}
+
+
+def allowed(actor: Actor | None, action: str, subject: Any = None) -> bool:
+    rule, _words = RULES[action]
+    return rule(actor, subject)
+
+
+def require(actor: Actor | None, action: str, subject: Any = None) -> None:
+    """Return when allowed; otherwise 401 for nobody signed in, 403 for the wrong role."""
+    rule, words = RULES[action]
+    if rule(actor, subject):
+        return
+    if actor is None:
+        raise AuthenticationRequired(
+            f"Sign in, or send an API token as 'Authorization: Bearer <token>', to {words}."
+        )
+    raise PermissionDenied(f"Your organisation ({actor.kind}) is not allowed to {words}.")
+
+
+def scope(actor: Actor | None, model: Any) -> ColumnElement[bool]:
+    """The rows of a tenant-owned table that `actor` may see: reviewers all, others their own."""
+    if actor is None:
+        return sa.false()
+    if actor.is_reviewer:
+        return sa.true()
+    return model.organisation_id == actor.organisation_id

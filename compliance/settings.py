@@ -1,0 +1,51 @@
+"""Every setting the service reads, with its default.
+
+Each can be set from the environment as ``COMPLIANCE_<NAME>`` (values are parsed as JSON when
+they can be, so ``COMPLIANCE_JOB_THREADS=4`` is an integer). Settings whose default depends on
+the instance folder are filled in by `resolve`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Storage
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "UPLOAD_DIR": None,  # None: <instance>/uploads
+    "MAX_CONTENT_LENGTH": 25 * 2**20,  # bytes of one request body
+    # Secrets (generated into the instance folder on first start when unset)
+    "SECRET_KEY": None,
+    "SIGNING_KEY_DIR": None,  # None: <instance>/signing-keys
+    # Jobs: a thread pool in the web process unless REDIS_URL is set
+    "REDIS_URL": None,
+    "RQ_QUEUE": "hrd-sentinel",
+    "JOB_THREADS": 2,
+    "JOB_TIMEOUT_SECONDS": 1800,
+    "TASK_MODULES": [],  # extra modules that register job kinds (plugins, tests)
+    # Accounts
+    "TOKEN_DEFAULT_EXPIRY_DAYS": 90,
+    "TOKEN_MAX_EXPIRY_DAYS": 365,
+    "LOGIN_MAX_FAILURES": 10,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "SESSION_COOKIE_SECURE": False,  # set true behind TLS
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Public address, used in links, QR codes and e-mails
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Pagination
+    "PAGE_DEFAULT_LIMIT": 50,
+    "PAGE_MAX_LIMIT": 500,
+}
+
+
+def resolve(config: dict[str, Any], instance_path: str) -> None:
+    """Fill the settings whose default lives in the instance folder."""
+    instance = Path(instance_path)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'hrd-sentinel.sqlite3'}"
+    if not config.get("UPLOAD_DIR"):
+        config["UPLOAD_DIR"] = str(instance / "uploads")
+    if not config.get("SIGNING_KEY_DIR"):
+        config["SIGNING_KEY_DIR"] = str(instance / "signing-keys")

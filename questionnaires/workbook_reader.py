@@ -1,0 +1,153 @@
+"""Open an untrusted xlsx upload safely: refuse what could hurt before any parser sees it.
+
+Every workbook a user sends (questionnaire answers, supplier and site lists, portfolios) goes
+through `open_untrusted_xlsx`. The zip container is inspected first (declared sizes, member
+count, compression ratio, macros, XML entity declarations), then python-calamine reads the
+cached cell values; formulas are found in the sheet XML because calamine never reports them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from xml.etree import ElementTree
+
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+CellValue = str | float | int | bool | date | datetime | time | timedelta | None
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_ENTITY_TRICK = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>(?:(?!</c>).){0,200}?<f\b', re.S)
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+class WorkbookRefused(ValueError):
+    """The upload is not a workbook we are willing to read; `str(exc)` tells the user why."""
+
+
+@dataclass(frozen=True)
+class WorkbookLimits:
+    """Ceilings checked on the zip container before parsing (zip bombs, hostile files)."""
+
+    max_bytes: int = 20 * 2**20
+    max_unpacked_bytes: int = 200 * 2**20
+    max_members: int = 1_000
+    max_ratio: float = 250.0
+
+
+@dataclass
+class UntrustedWorkbook:
+    """Cell values of a checked workbook, with the cells that hold formulas per sheet."""
+
+    sheet_names: list[str]
+    hidden_sheets: set[str]
+    _book: CalamineWorkbook
+    _formulas: dict[str, list[str]] = field(default_factory=dict)
+
+    def rows(self, sheet: str) -> list[list[CellValue]]:
+        """All rows of a sheet as Python values (empty cells are '')."""
+        return self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+
+    def formula_cells(self, sheet: str) -> list[str]:
+        """References ('B7') of the cells of `sheet` that contain a formula."""
+        return self._formulas.get(sheet, [])
+
+
+def _check_container(data: bytes, limits: WorkbookLimits) -> zipfile.ZipFile:
+    if len(data) > limits.max_bytes:
+        raise WorkbookRefused(
+            f"The file is {len(data) / 2**20:.1f} MiB; the limit is "
+            f"{limits.max_bytes / 2**20:.0f} MiB. Split it or remove unused sheets."
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise WorkbookRefused(
+            "This is an encrypted (password-protected) or legacy .xls file. Save it as an "
+            "unprotected .xlsx workbook and upload it again."
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise WorkbookRefused("This file is not an .xlsx workbook. Save it as .xlsx and try again.")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    members = archive.infolist()
+    if len(members) > limits.max_members:
+        raise WorkbookRefused(f"The workbook has {len(members)} parts; the limit is {limits.max_members}.")
+    declared = sum(m.file_size for m in members)
+    if declared > limits.max_unpacked_bytes:
+        raise WorkbookRefused(
+            f"The workbook unpacks to {declared / 2**20:.0f} MiB; the limit is "
+            f"{limits.max_unpacked_bytes / 2**20:.0f} MiB."
+        )
+    for member in members:
+        if member.compress_size and member.file_size / member.compress_size > limits.max_ratio:
+            raise WorkbookRefused(
+                "The workbook is compressed suspiciously well (a possible zip bomb); it was not read."
+            )
+        if member.filename.lower().endswith("vbaproject.bin"):
+            raise WorkbookRefused(
+                "Workbooks with macros (.xlsm) are refused. Save it as a plain .xlsx workbook."
+            )
+    if "xl/workbook.xml" not in archive.namelist():
+        raise WorkbookRefused("This file is a zip archive but not an .xlsx workbook.")
+    return archive
+
+
+def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        with archive.open(name) as handle:
+            content = handle.read(archive.getinfo(name).file_size + 1)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WorkbookRefused("The workbook is damaged and could not be read.") from exc
+    if len(content) > archive.getinfo(name).file_size:
+        raise WorkbookRefused("The workbook lies about its size (a possible zip bomb); it was not read.")
+    if _ENTITY_TRICK.search(content[:4096]) or b"<!ENTITY" in content:
+        raise WorkbookRefused("The workbook declares XML entities, which are refused for safety.")
+    return content
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map each sheet's name to the zip member holding its XML."""
+    try:
+        book = ElementTree.fromstring(_read_member(archive, "xl/workbook.xml"))
+        rels = ElementTree.fromstring(_read_member(archive, "xl/_rels/workbook.xml.rels"))
+    except (ElementTree.ParseError, KeyError) as exc:
+        raise WorkbookRefused("The workbook's structure is damaged and could not be read.") from exc
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+    }
+    parts = {}
+    for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def open_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) -> UntrustedWorkbook:
+    """Check an uploaded workbook and open it, or raise `WorkbookRefused` with a plain reason."""
+    limits = limits or WorkbookLimits()
+    archive = _check_container(data, limits)
+    with archive:
+        parts = _sheet_parts(archive)
+        for name in archive.namelist():
+            if name.endswith(".xml") or name.endswith(".rels"):
+                _read_member(archive, name)
+        formulas = {
+            sheet: [ref.decode() for ref in _FORMULA_CELL.findall(_read_member(archive, part))]
+            for sheet, part in parts.items()
+            if part in archive.namelist()
+        }
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as exc:
+        raise WorkbookRefused("The workbook is password-protected. Remove the password and upload it again.") from exc
+    except CalamineError as exc:
+        raise WorkbookRefused(f"The workbook could not be read: {exc}.") from exc
+    hidden = {m.name for m in book.sheets_metadata if str(m.visible).lower().endswith(("hidden", "veryhidden"))}
+    return UntrustedWorkbook(
+        sheet_names=list(book.sheet_names), hidden_sheets=hidden, _book=book, _formulas=formulas
+    )

@@ -1,0 +1,224 @@
+"""Shared fixtures: a real app on SQLite (default) or PostgreSQL + RQ (TEST_DATABASE_URL,
+TEST_REDIS_URL), a test client, a CLI runner, and a small world of organisations."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import SQLModel
+
+from compliance import create_app, db
+from compliance.accounts import service as account_service
+from compliance.accounts.models import OrganisationKind, Role
+from compliance.clock import now
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+PASSWORD = "correct horse battery staple"
+TASK_MODULES = ["tests.support.tasks"]
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file copied per test, or the PostgreSQL test database."""
+    if TEST_DATABASE_URL:
+        engine = db.make_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("template-instance")),
+            "DATABASE_URL": url,
+            "TASK_MODULES": TASK_MODULES,
+        }
+    )
+    db.upgrade(app)
+    db.engine(app).dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def rq_queue_name() -> str:
+    return f"hrd-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def rq_worker(database_template: str, rq_queue_name: str, tmp_path_factory: pytest.TempPathFactory):
+    """A real `hrd-sentinel worker` process when the suite runs with Redis; None otherwise."""
+    if not TEST_REDIS_URL:
+        yield None
+        return
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "COMPLIANCE_DATABASE_URL": database_template,
+        "COMPLIANCE_REDIS_URL": TEST_REDIS_URL,
+        "COMPLIANCE_RQ_QUEUE": rq_queue_name,
+        "COMPLIANCE_INSTANCE_PATH": str(tmp_path_factory.mktemp("worker-instance")),
+        "COMPLIANCE_TASK_MODULES": '["tests.support.tasks"]',
+    }
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [shutil.which("hrd-sentinel") or "hrd-sentinel", "worker"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    yield process
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(rq_queue_name, connection=Redis.from_url(TEST_REDIS_URL))
+    queue.empty()
+    queue.delete(delete_jobs=True)
+
+
+def _empty_all_tables(url: str) -> None:
+    engine = db.make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_template: str, rq_worker, rq_queue_name: str) -> Iterator[Flask]:
+    if TEST_DATABASE_URL:
+        _empty_all_tables(database_template)
+        url = database_template
+    else:
+        copy = tmp_path / "test.sqlite3"
+        shutil.copyfile(database_template.removeprefix("sqlite:///"), copy)
+        url = f"sqlite:///{copy}"
+    config = {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "TASK_MODULES": TASK_MODULES,
+        "BASE_URL": "http://localhost",
+    }
+    if TEST_REDIS_URL:
+        config.update(REDIS_URL=TEST_REDIS_URL, RQ_QUEUE=rq_queue_name)
+    application = create_app(config)
+    yield application
+    db.engine(application).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@dataclass
+class Member:
+    """A user of the test world with an API token."""
+
+    key: str
+    email: str
+    organisation_id: int
+    user_id: int
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class World:
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Member:
+        return self.members[key]
+
+
+WORLD_SPEC = {
+    "company_a": ("Minera Alfa S.A.", OrganisationKind.company),
+    "company_b": ("Agro Beta Ltda", OrganisationKind.company),
+    "investor": ("Fondo Gamma", OrganisationKind.financial_institution),
+    "ngo": ("Red Delta", OrganisationKind.ngo),
+    "reviewer": ("Certifier Epsilon", OrganisationKind.certifier),
+}
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """One user with a token in each kind of organisation, plus a second company."""
+    from datetime import timedelta
+
+    result = World()
+    with db.session_scope(app) as session:
+        for key, (org_name, kind) in WORLD_SPEC.items():
+            organisation = account_service.get_or_create_organisation(
+                session=session, name=org_name, kind=kind
+            )
+            user = account_service.create_user(
+                session=session,
+                email=f"{key}@example.org",
+                organisation=organisation,
+                role=Role.admin,
+                password=PASSWORD,
+            )
+            _token, secret = account_service.issue_token(
+                session=session, user=user, name="tests", expires_in=timedelta(days=1), now=now()
+            )
+            result.members[key] = Member(key, user.email, organisation.id, user.id, secret)
+        session.commit()
+    return result
+
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    match = CSRF_INPUT.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+    )

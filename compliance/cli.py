@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from compliance import db
 from compliance.accounts import service as account_service
@@ -36,13 +36,14 @@ def _fail(problem: Problem) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database schema (COMPLIANCE_DATABASE_URL) and the signing key."""
     db.upgrade(current_app)
     click.echo("Database schema is up to date.")
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Database migrations."""
 
@@ -65,7 +66,7 @@ def db_revision(message: str) -> None:
     )
 
 
-@click.group("users")
+@click.group("users", cls=AppGroup)
 def users_group() -> None:
     """Manage users."""
 
@@ -117,7 +118,7 @@ def users_create(
         click.echo(f"Created {user.email} ({role}) in {organisation.name} ({organisation.kind}).")
 
 
-@click.group("tokens")
+@click.group("tokens", cls=AppGroup)
 def tokens_group() -> None:
     """Manage API tokens."""
 
@@ -146,7 +147,7 @@ def tokens_create(email: str, expires_days: int | None, name: str) -> None:
     click.echo(secret)
 
 
-@click.group("audit")
+@click.group("audit", cls=AppGroup)
 def audit_group() -> None:
     """The audit log."""
 
@@ -163,6 +164,7 @@ def audit_verify() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Fill the database with a realistic demo world and print its logins."""
     from compliance import demo
@@ -176,6 +178,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
 def worker_command(burst: bool) -> None:
     """Run an RQ worker for this service's jobs (needs COMPLIANCE_REDIS_URL)."""

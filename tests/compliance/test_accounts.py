@@ -1,4 +1,4 @@
-"""Users, organisations and API tokens: created from the CLI and the API, hashed, expiring, revocable."""
+"""Users, organisations and API tokens: from the CLI and the API, hashed, expiring, revocable."""
 
 from __future__ import annotations
 

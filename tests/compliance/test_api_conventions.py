@@ -1,4 +1,4 @@
-"""The API's shared conventions: problem+json errors, validation without echo, the OpenAPI document."""
+"""Shared API conventions: problem+json errors, validation without echo, the OpenAPI document."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -30,9 +32,7 @@ def test_state_changes_are_recorded_in_one_chain(app: Flask, world: World, clien
     assert actions[-1] == "token.revoked"
     assert events[-1].actor_user_id == world["company_a"].user_id
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(
-        later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:], strict=False)
-    )
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(events))
     assert events[0].at.tzinfo is not None
 
 

@@ -1,4 +1,4 @@
-"""Jobs run outside the request (threads, or a real RQ worker), report progress, and never get lost."""
+"""Jobs run outside the request (threads or a real RQ worker), report progress, never get lost."""
 
 from __future__ import annotations
 

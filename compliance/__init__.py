@@ -64,9 +64,11 @@ def _validation_error(exc):
 def _register(app: OpenAPI) -> None:
     from compliance import cli, db, errors, health
     from compliance.accounts.actor import current_actor
+    from compliance.api import assessments as api_assessments
     from compliance.api import auth as api_auth
     from compliance.api import docs as api_docs
     from compliance.api import jobs as api_jobs
+    from compliance.api import questionnaires as api_questionnaires
     from compliance.jobs import service as job_service
     from compliance.web import bp as web_bp
 
@@ -74,7 +76,14 @@ def _register(app: OpenAPI) -> None:
     errors.init_app(app)
     job_service.init_app(app)
     csrf.init_app(app)
-    for api_bp in (api_auth.bp, api_jobs.bp, health.bp):
+    api_blueprints = (
+        api_auth.bp,
+        api_jobs.bp,
+        api_questionnaires.bp,
+        api_assessments.bp,
+        health.bp,
+    )
+    for api_bp in api_blueprints:
         csrf.exempt(api_bp)  # bearer tokens only, never the session cookie
         app.register_api(api_bp)
     app.register_blueprint(api_docs.bp)

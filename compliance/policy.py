@@ -36,6 +36,7 @@ def kind_in(*kinds: OrganisationKind) -> Rule:
 
 
 reviewer = kind_in(OrganisationKind.certifier)
+assessed = kind_in(OrganisationKind.company, OrganisationKind.financial_institution)
 
 
 def same_organisation(actor: Actor | None, subject: Any) -> bool:
@@ -49,12 +50,26 @@ def either(*rules: Rule) -> Rule:
     return rule
 
 
+def both(*rules: Rule) -> Rule:
+    def rule(actor: Actor | None, subject: Any) -> bool:
+        return all(r(actor, subject) for r in rules)
+
+    return rule
+
+
 # action -> (rule, what the action is, in words for the refusal message)
 RULES: dict[str, tuple[Rule, str]] = {
     "account.read": (signed_in, "see this account"),
     "token.manage": (signed_in, "manage API tokens"),
     "job.read": (either(reviewer, same_organisation), "see this job"),
     "audit.verify": (reviewer, "check the audit log"),
+    "questionnaire.read": (anyone, "read questionnaires"),
+    "assessment.create": (assessed, "start an assessment"),
+    "assessment.list": (signed_in, "list assessments"),
+    "assessment.read": (either(reviewer, same_organisation), "see this assessment"),
+    "assessment.edit": (both(assessed, same_organisation), "change this assessment"),
+    "assessment.submit": (both(assessed, same_organisation), "submit this assessment"),
+    "assessment.decide": (reviewer, "decide on assessments"),
 }
 
 

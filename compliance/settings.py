@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite file in the instance folder
     "UPLOAD_DIR": None,  # None: <instance>/uploads
     "MAX_CONTENT_LENGTH": 25 * 2**20,  # bytes of one request body
+    "EVIDENCE_MAX_BYTES": 20 * 2**20,  # one evidence file
+    "WORKBOOK_MAX_BYTES": 10 * 2**20,  # one uploaded xlsx workbook
     # Secrets (generated into the instance folder on first start when unset)
     "SECRET_KEY": None,
     "SIGNING_KEY_DIR": None,  # None: <instance>/signing-keys
@@ -37,6 +39,15 @@ DEFAULTS: dict[str, Any] = {
     # Pagination
     "PAGE_DEFAULT_LIMIT": 50,
     "PAGE_MAX_LIMIT": 500,
+    # Incident imports and feeds
+    "INCIDENT_IMPORT_MAX_ROWS": 200_000,  # records in one imported file or feed body
+    "INCIDENT_IMPORT_MAX_PROBLEMS": 1000,  # problems listed in one import report
+    "FEEDS_ALLOW_PRIVATE": False,  # let feeds reach private, loopback and link-local addresses
+    "FEEDS_TIMEOUT_SECONDS": 20,  # connect and read timeout of one feed request
+    "FEEDS_RETRIES": 2,  # retries of a feed request after a connection error or a 5xx
+    "FEEDS_BACKOFF_SECONDS": 1.0,  # first retry delay, doubled each time
+    "FEEDS_MAX_BYTES": 50 * 2**20,  # largest feed body; the download stops past it
+    "FEEDS_MAX_REDIRECTS": 5,  # redirects followed, each checked like the first address
 }
 
 

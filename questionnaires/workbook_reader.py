@@ -21,7 +21,11 @@ CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENTITY_TRICK = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>(?:(?!</c>).){0,200}?<f\b', re.S)
+# A cell element that is not self-closing (`<c r="D7" s="1"/>` holds no formula) and whose
+# content, before its closing tag or the next cell, opens an `<f>` element.
+_FORMULA_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>(?:(?!</c>|<c\b).){0,200}?<f\b', re.S
+)
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -75,7 +79,9 @@ def _check_container(data: bytes, limits: WorkbookLimits) -> zipfile.ZipFile:
     archive = zipfile.ZipFile(io.BytesIO(data))
     members = archive.infolist()
     if len(members) > limits.max_members:
-        raise WorkbookRefused(f"The workbook has {len(members)} parts; the limit is {limits.max_members}.")
+        raise WorkbookRefused(
+            f"The workbook has {len(members)} parts; the limit is {limits.max_members}."
+        )
     declared = sum(m.file_size for m in members)
     if declared > limits.max_unpacked_bytes:
         raise WorkbookRefused(
@@ -85,7 +91,8 @@ def _check_container(data: bytes, limits: WorkbookLimits) -> zipfile.ZipFile:
     for member in members:
         if member.compress_size and member.file_size / member.compress_size > limits.max_ratio:
             raise WorkbookRefused(
-                "The workbook is compressed suspiciously well (a possible zip bomb); it was not read."
+                "The workbook is compressed suspiciously well (a possible zip bomb); "
+                "it was not read."
             )
         if member.filename.lower().endswith("vbaproject.bin"):
             raise WorkbookRefused(
@@ -103,7 +110,9 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookRefused("The workbook is damaged and could not be read.") from exc
     if len(content) > archive.getinfo(name).file_size:
-        raise WorkbookRefused("The workbook lies about its size (a possible zip bomb); it was not read.")
+        raise WorkbookRefused(
+            "The workbook lies about its size (a possible zip bomb); it was not read."
+        )
     if _ENTITY_TRICK.search(content[:4096]) or b"<!ENTITY" in content:
         raise WorkbookRefused("The workbook declares XML entities, which are refused for safety.")
     return content
@@ -112,18 +121,22 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Map each sheet's name to the zip member holding its XML."""
     try:
-        book = ElementTree.fromstring(_read_member(archive, "xl/workbook.xml"))
-        rels = ElementTree.fromstring(_read_member(archive, "xl/_rels/workbook.xml.rels"))
+        # _read_member refuses DOCTYPE and ENTITY declarations before anything is parsed.
+        book = ElementTree.fromstring(_read_member(archive, "xl/workbook.xml"))  # noqa: S314
+        rels = ElementTree.fromstring(  # noqa: S314
+            _read_member(archive, "xl/_rels/workbook.xml.rels")
+        )
     except (ElementTree.ParseError, KeyError) as exc:
         raise WorkbookRefused("The workbook's structure is damaged and could not be read.") from exc
     targets = {
-        rel.get("Id"): rel.get("Target", "")
-        for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
     }
     parts = {}
     for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
         target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[sheet.get("name", "")] = (
+            target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        )
     return parts
 
 
@@ -144,10 +157,16 @@ def open_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) ->
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
-        raise WorkbookRefused("The workbook is password-protected. Remove the password and upload it again.") from exc
+        raise WorkbookRefused(
+            "The workbook is password-protected. Remove the password and upload it again."
+        ) from exc
     except CalamineError as exc:
         raise WorkbookRefused(f"The workbook could not be read: {exc}.") from exc
-    hidden = {m.name for m in book.sheets_metadata if str(m.visible).lower().endswith(("hidden", "veryhidden"))}
+    hidden = {
+        m.name
+        for m in book.sheets_metadata
+        if str(m.visible).lower().endswith(("hidden", "veryhidden"))
+    }
     return UntrustedWorkbook(
         sheet_names=list(book.sheet_names), hidden_sheets=hidden, _book=book, _formulas=formulas
     )

@@ -46,4 +46,4 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-from compliance.web import account, home, sign_in  # noqa: E402,F401  (routes register on bp)
+from compliance.web import account, assessments, home, sign_in  # noqa: E402,F401  (routes on bp)

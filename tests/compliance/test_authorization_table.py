@@ -5,6 +5,7 @@ Adding a route without adding it here fails `test_every_route_is_in_the_table`.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,15 @@ from flask.testing import FlaskClient
 
 from compliance import db
 from compliance.accounts import service as account_service
-from compliance.accounts.models import User
+from compliance.accounts.actor import Actor
+from compliance.accounts.models import Organisation, User
+from compliance.assessments import service as assessment_service
+from compliance.assessments.models import AssessmentCreate
 from compliance.clock import now
 from compliance.jobs.models import Job
+from compliance.storage import FileStore
+from questionnaires.registry import default_registry
+from questionnaires.xlsx_template import build_template
 from tests.conftest import PASSWORD, World, csrf_token, sign_in
 
 IDENTITIES = ("anonymous", "company_a", "company_b", "investor", "ngo", "reviewer")
@@ -50,6 +57,8 @@ class Subjects:
     job_id: str
     api_token_id: int
     web_token_id: int
+    assessment_id: int
+    evidence_id: int
 
 
 @dataclass
@@ -60,9 +69,63 @@ class Probe:
     path: Callable[[Subjects], str] | None = None
     json: Callable[[str], dict] | None = None
     web_form: Callable[[str], dict] | None = None
+    upload: Callable[[], dict] | None = None
 
     def url(self, subjects: Subjects) -> str:
         return self.path(subjects) if self.path else self.rule
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _pdf() -> dict:
+    return {"file": (io.BytesIO(PDF), "policy.pdf")}
+
+
+def _template() -> dict:
+    return {"file": (io.BytesIO(build_template(default_registry().get("company"))), "answers.xlsx")}
+
+
+def _assessment(suffix: str = "") -> Callable[[Subjects], str]:
+    return lambda s: f"/api/v1/assessments/{s.assessment_id}{suffix}"
+
+
+OWNER_AND_REVIEWER = {
+    "anonymous": 401,
+    "company_a": 200,
+    "company_b": 404,
+    "investor": 404,
+    "ngo": 404,
+    "reviewer": 200,
+}
+
+
+def owner_edits(status: int) -> dict[str, int]:
+    return {
+        "anonymous": 401,
+        "company_a": status,
+        "company_b": 404,
+        "investor": 404,
+        "ngo": 404,
+        "reviewer": 403,
+    }
+
+
+def web_view(status: int) -> dict[str, int]:
+    """A page of company A's assessment: its organisation and reviewers see it."""
+    return {
+        "anonymous": 302,
+        "company_a": status,
+        "company_b": 404,
+        "investor": 404,
+        "ngo": 404,
+        "reviewer": status,
+    }
+
+
+def web_edit(status: int) -> dict[str, int]:
+    """A change to company A's assessment: its organisation only; reviewers read, never edit."""
+    return {**web_view(status), "reviewer": 403}
 
 
 def _credentials(identity: str) -> dict:
@@ -96,6 +159,171 @@ TABLE: list[Probe] = [
         "/api/v1/jobs/<job_id>",
         owner_only("company_a", 200, others=404, anonymous=401, also=("reviewer",)),
         path=lambda s: f"/api/v1/jobs/{s.job_id}",
+    ),
+    Probe("GET", "/api/v1/questionnaires", everyone(200)),
+    Probe(
+        "GET",
+        "/api/v1/questionnaires/<key>",
+        everyone(200),
+        path=lambda s: "/api/v1/questionnaires/company",
+    ),
+    Probe(
+        "GET",
+        "/api/v1/questionnaires/<key>/template.xlsx",
+        everyone(200),
+        path=lambda s: "/api/v1/questionnaires/company/template.xlsx",
+    ),
+    Probe(
+        "GET",
+        "/api/v1/questionnaires/<key>/xlsform.xlsx",
+        everyone(200),
+        path=lambda s: "/api/v1/questionnaires/company/xlsform.xlsx",
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments",
+        {
+            "anonymous": 401,
+            "company_a": 409,
+            "company_b": 201,
+            "investor": 422,
+            "ngo": 403,
+            "reviewer": 403,
+        },
+        json=lambda identity: {"questionnaire_key": "company"},
+    ),
+    Probe("GET", "/api/v1/assessments", signed_in(200, anonymous=401)),
+    Probe("GET", "/api/v1/assessments/<int:assessment_id>", OWNER_AND_REVIEWER, path=_assessment()),
+    Probe(
+        "PATCH",
+        "/api/v1/assessments/<int:assessment_id>/answers",
+        owner_edits(200),
+        path=_assessment("/answers"),
+        json=lambda identity: {"answers": {"A1": "yes"}},
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/answers.xlsx",
+        OWNER_AND_REVIEWER,
+        path=_assessment("/answers.xlsx"),
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/answers.xlsx",
+        owner_edits(200),
+        path=_assessment("/answers.xlsx"),
+        upload=_template,
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/answers-report.xlsx",
+        {**OWNER_AND_REVIEWER, "company_a": 404, "reviewer": 404},
+        path=_assessment("/answers-report.xlsx"),
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/evidence",
+        owner_edits(201),
+        path=_assessment("/evidence"),
+        upload=_pdf,
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/evidence/links",
+        owner_edits(201),
+        path=_assessment("/evidence/links"),
+        json=lambda identity: {"url": "https://example.org/p"},
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/evidence/<int:evidence_id>",
+        OWNER_AND_REVIEWER,
+        path=lambda s: f"/api/v1/assessments/{s.assessment_id}/evidence/{s.evidence_id}",
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/submit",
+        owner_edits(422),
+        path=_assessment("/submit"),
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/decision",
+        {**owner_edits(403), "reviewer": 409},
+        path=_assessment("/decision"),
+        json=lambda identity: {"decision": "approve"},
+    ),
+    Probe("GET", "/assessments", signed_in(200, anonymous=302)),
+    Probe(
+        "POST",
+        "/assessments",
+        {
+            "anonymous": 302,
+            "company_a": 409,
+            "company_b": 302,
+            "investor": 302,
+            "ngo": 403,
+            "reviewer": 403,
+        },
+        web_form=lambda identity: {},
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>",
+        web_view(200),
+        path=lambda s: f"/assessments/{s.assessment_id}",
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/sections/<section_id>",
+        web_view(200),
+        path=lambda s: f"/assessments/{s.assessment_id}/sections/A",
+    ),
+    Probe(
+        "POST",
+        "/assessments/<int:assessment_id>/sections/<section_id>",
+        web_edit(302),
+        path=lambda s: f"/assessments/{s.assessment_id}/sections/A",
+        web_form=lambda identity: {"q_A1": "yes"},
+    ),
+    Probe(
+        "POST",
+        "/assessments/<int:assessment_id>/evidence",
+        web_edit(302),
+        path=lambda s: f"/assessments/{s.assessment_id}/evidence",
+        web_form=lambda identity: {"url": "https://example.org/x"},
+    ),
+    Probe(
+        "POST",
+        "/assessments/<int:assessment_id>/workbook",
+        web_edit(302),
+        path=lambda s: f"/assessments/{s.assessment_id}/workbook",
+        web_form=lambda identity: {},
+    ),
+    Probe(
+        "POST",
+        "/assessments/<int:assessment_id>/submit",
+        web_edit(302),
+        path=lambda s: f"/assessments/{s.assessment_id}/submit",
+        web_form=lambda identity: {},
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/answers.xlsx",
+        web_view(200),
+        path=lambda s: f"/assessments/{s.assessment_id}/answers.xlsx",
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/answers-report.xlsx",
+        web_view(404),
+        path=lambda s: f"/assessments/{s.assessment_id}/answers-report.xlsx",
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/evidence/<int:evidence_id>",
+        web_view(200),
+        path=lambda s: f"/assessments/{s.assessment_id}/evidence/{s.evidence_id}",
     ),
     Probe("GET", "/", everyone(200)),
     Probe("GET", "/login", everyone(200)),
@@ -153,7 +381,33 @@ def subjects(app: Flask, world: World) -> Subjects:
             session=session, user=owner, name="spare-web", expires_in=timedelta(days=1), now=now()
         )
         session.commit()
-        return Subjects(job_id=job.id, api_token_id=api_token.id, web_token_id=web_token.id)
+        actor = Actor(user=owner, organisation=session.get(Organisation, owner.organisation_id))
+        assessment = assessment_service.create(
+            session=session,
+            actor=actor,
+            assessment_in=AssessmentCreate(questionnaire_key="company"),
+            now=now(),
+        )
+        evidence = assessment_service.attach_file(
+            session=session,
+            store=FileStore(app.config["UPLOAD_DIR"]),
+            actor=actor,
+            assessment=assessment,
+            data=PDF,
+            filename="policy.pdf",
+            question_id=None,
+            description=None,
+            max_bytes=2**20,
+            now=now(),
+        )
+        session.commit()
+        return Subjects(
+            job_id=job.id,
+            api_token_id=api_token.id,
+            web_token_id=web_token.id,
+            assessment_id=assessment.id,
+            evidence_id=evidence.id,
+        )
 
 
 def _call(
@@ -170,6 +424,14 @@ def _call(
         token = csrf_token(client.get("/login").get_data(as_text=True))
         data = {**probe.web_form(identity), "csrf_token": token}
         response = client.open(url, method=probe.method, data=data)
+    elif probe.upload is not None:
+        response = client.open(
+            url,
+            method=probe.method,
+            headers=headers,
+            data=probe.upload(),
+            content_type="multipart/form-data",
+        )
     else:
         json = probe.json(identity) if probe.json else None
         response = client.open(url, method=probe.method, headers=headers, json=json)

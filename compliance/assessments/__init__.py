@@ -1,0 +1,1 @@
+"""Self-assessments: answers, evidence and the review states an assessment moves through."""

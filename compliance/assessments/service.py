@@ -1,0 +1,458 @@
+"""Starting, answering, evidencing, submitting and deciding assessments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from sqlmodel import Session, select
+
+from compliance import policy
+from compliance.accounts.actor import Actor
+from compliance.accounts.models import OrganisationKind
+from compliance.assessments.models import (
+    EDITABLE,
+    OPEN,
+    Answer,
+    Assessment,
+    AssessmentCreate,
+    AssessmentStatus,
+    Decision,
+    Evidence,
+    EvidenceReview,
+)
+from compliance.audit import service as audit
+from compliance.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ProblemDetail
+from compliance.storage import FileStore
+from questionnaires.answers import AnswerProblem, apply_patch
+from questionnaires.completeness import MissingItem, Progress, missing_before_submit, progress
+from questionnaires.errors import UnknownQuestionnaire
+from questionnaires.model import AnswerType, Questionnaire
+from questionnaires.registry import QuestionnaireRegistry, default_registry
+
+QUESTIONNAIRE_FOR_KIND = {
+    OrganisationKind.company: "company",
+    OrganisationKind.financial_institution: "financial_institution",
+}
+
+
+class AssessmentLocked(Conflict):
+    """Answers and evidence change only while the assessment is with the organisation."""
+
+
+def registry() -> QuestionnaireRegistry:
+    return default_registry()
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    return registry().get(assessment.questionnaire_key, assessment.questionnaire_version)
+
+
+def create(
+    *, session: Session, actor: Actor, assessment_in: AssessmentCreate, now: datetime
+) -> Assessment:
+    """Start an assessment of the actor's organisation against its kind's questionnaire."""
+    expected = QUESTIONNAIRE_FOR_KIND.get(actor.kind)
+    if assessment_in.questionnaire_key != expected:
+        raise InvalidInput(
+            f"A {actor.kind} answers the '{expected}' questionnaire, not "
+            f"'{assessment_in.questionnaire_key}'."
+        )
+    try:
+        definition = registry().get(
+            assessment_in.questionnaire_key, assessment_in.questionnaire_version
+        )
+    except UnknownQuestionnaire as exc:
+        raise NotFound(str(exc)) from exc
+    open_one = session.exec(
+        select(Assessment).where(
+            Assessment.organisation_id == actor.organisation_id,
+            Assessment.questionnaire_key == definition.key,
+            Assessment.status.in_(OPEN),
+        )
+    ).first()
+    if open_one is not None:
+        raise Conflict(
+            f"Your organisation already has an open assessment (#{open_one.id}, "
+            f"{open_one.status}): continue that one."
+        )
+    assessment = Assessment(
+        organisation_id=actor.organisation_id,
+        questionnaire_key=definition.key,
+        questionnaire_version=definition.version,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(assessment)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        action="assessment.created",
+        subject=assessment,
+        details={"questionnaire": f"{definition.key}/{definition.version}"},
+        now=now,
+    )
+    return assessment
+
+
+def get_visible(*, session: Session, actor: Actor | None, assessment_id: int) -> Assessment:
+    """The assessment if the actor's organisation owns it or the actor is a reviewer."""
+    assessment = session.exec(
+        select(Assessment).where(Assessment.id == assessment_id, policy.scope(actor, Assessment))
+    ).first()
+    if assessment is None:
+        raise NotFound(f"There is no assessment {assessment_id} that you can see.")
+    return assessment
+
+
+def list_visible(*, session: Session, actor: Actor) -> list[Assessment]:
+    return list(
+        session.exec(
+            select(Assessment).where(policy.scope(actor, Assessment)).order_by(Assessment.id.desc())
+        )
+    )
+
+
+def answers_of(*, session: Session, assessment: Assessment) -> dict[str, Any]:
+    rows = session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all()
+    stored = {row.question_id: row.value for row in rows}
+    definition = questionnaire_of(assessment)
+    return {q.id: stored[q.id] for q in definition.questions if q.id in stored}
+
+
+def evidence_of(*, session: Session, assessment: Assessment) -> list[Evidence]:
+    return list(
+        session.exec(
+            select(Evidence).where(Evidence.assessment_id == assessment.id).order_by(Evidence.id)
+        )
+    )
+
+
+def evidence_by_question(evidence: list[Evidence]) -> dict[str, list[str]]:
+    """Evidence references per question, ignoring items a reviewer rejected."""
+    refs: dict[str, list[str]] = {}
+    for item in evidence:
+        if item.question_id and item.review != EvidenceReview.rejected:
+            refs.setdefault(item.question_id, []).append(item.ref)
+    return refs
+
+
+def standing(
+    *, session: Session, assessment: Assessment
+) -> tuple[dict[str, Any], list[Evidence], Progress, list[MissingItem]]:
+    """Answers, evidence, progress and what is missing: everything a page or answer shows."""
+    definition = questionnaire_of(assessment)
+    answers = answers_of(session=session, assessment=assessment)
+    evidence = evidence_of(session=session, assessment=assessment)
+    shown = progress(definition, answers, high_risk=assessment.high_risk_context)
+    missing = missing_before_submit(
+        definition,
+        answers,
+        high_risk=assessment.high_risk_context,
+        evidence=evidence_by_question(evidence),
+    )
+    return answers, evidence, shown, missing
+
+
+def _require_editable(assessment: Assessment) -> None:
+    if assessment.status not in EDITABLE:
+        raise AssessmentLocked(
+            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; it cannot be "
+            "changed until the reviewer asks for changes."
+        )
+
+
+def _require_owner(actor: Actor, assessment: Assessment) -> None:
+    if actor.organisation_id != assessment.organisation_id:
+        raise PermissionDenied("Only the organisation being assessed can change its answers.")
+
+
+def answer_problems(problems: list[AnswerProblem]) -> InvalidInput:
+    return InvalidInput(
+        f"{len(problems)} answer(s) cannot be saved; nothing was saved. See `errors`.",
+        errors=[
+            ProblemDetail(pointer=f"/answers/{p.question_id}", detail=p.message, value=p.value)
+            for p in problems
+        ],
+    )
+
+
+def _write_answers(
+    *,
+    session: Session,
+    assessment: Assessment,
+    answers: Mapping[str, Any],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    rows = {
+        row.question_id: row
+        for row in session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all()
+    }
+    for question_id, row in rows.items():
+        if question_id not in answers:
+            session.delete(row)
+    for question_id, value in answers.items():
+        row = rows.get(question_id)
+        if row is None:
+            session.add(
+                Answer(
+                    assessment_id=assessment.id,
+                    question_id=question_id,
+                    value=value,
+                    updated_by_id=actor.id,
+                    updated_at=now,
+                )
+            )
+        elif row.value != value:
+            row.value, row.updated_by_id, row.updated_at = value, actor.id, now
+            session.add(row)
+    assessment.updated_at = now
+    session.add(assessment)
+
+
+def save_answers(
+    *,
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    patch: Mapping[str, Any],
+    now: datetime,
+) -> list[str]:
+    """Merge a partial save; all answers or none. Returns answers cleared by new conditions."""
+    _require_owner(actor, assessment)
+    _require_editable(assessment)
+    current = answers_of(session=session, assessment=assessment)
+    result = apply_patch(questionnaire_of(assessment), current, patch)
+    if result.problems:
+        raise answer_problems(result.problems)
+    _write_answers(
+        session=session, assessment=assessment, answers=result.answers, actor=actor, now=now
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="assessment.answers_saved",
+        subject=assessment,
+        details={"questions": sorted(patch), "cleared": result.cleared},
+        now=now,
+    )
+    return result.cleared
+
+
+def replace_answers(
+    *,
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    answers: Mapping[str, Any],
+    now: datetime,
+    source: str,
+) -> None:
+    """Store a complete, already validated set of answers (an imported workbook)."""
+    _require_owner(actor, assessment)
+    _require_editable(assessment)
+    _write_answers(session=session, assessment=assessment, answers=answers, actor=actor, now=now)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="assessment.answers_imported",
+        subject=assessment,
+        details={"source": source, "answers": len(answers)},
+        now=now,
+    )
+
+
+def _question_for_evidence(assessment: Assessment, question_id: str | None) -> None:
+    if question_id is not None and questionnaire_of(assessment).question(question_id) is None:
+        raise InvalidInput(f"Question {question_id} does not exist in this questionnaire.")
+
+
+def safe_filename(name: str | None) -> str:
+    """The last path component only, without control characters, at most 255 characters."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    cleaned = "".join(c for c in base if c.isprintable() and c not in '<>:"/\\|?*').strip(" .")
+    return (cleaned or "evidence")[:255]
+
+
+def attach_file(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor,
+    assessment: Assessment,
+    data: bytes,
+    filename: str | None,
+    question_id: str | None,
+    description: str | None,
+    max_bytes: int,
+    now: datetime,
+) -> Evidence:
+    """Keep an evidence file; a file question's answer becomes the new item's reference."""
+    _require_owner(actor, assessment)
+    _require_editable(assessment)
+    _question_for_evidence(assessment, question_id)
+    stored = store.put(data, max_bytes=max_bytes, what="evidence file")
+    evidence = Evidence(
+        assessment_id=assessment.id,
+        question_id=question_id,
+        kind="file",
+        description=description,
+        filename=safe_filename(filename),
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
+        uploaded_by_id=actor.id,
+        created_at=now,
+    )
+    return _add_evidence(
+        session=session, actor=actor, assessment=assessment, evidence=evidence, now=now
+    )
+
+
+def attach_link(
+    *,
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    url: str,
+    question_id: str | None,
+    description: str | None,
+    now: datetime,
+) -> Evidence:
+    _require_owner(actor, assessment)
+    _require_editable(assessment)
+    _question_for_evidence(assessment, question_id)
+    evidence = Evidence(
+        assessment_id=assessment.id,
+        question_id=question_id,
+        kind="link",
+        url=url,
+        description=description,
+        uploaded_by_id=actor.id,
+        created_at=now,
+    )
+    return _add_evidence(
+        session=session, actor=actor, assessment=assessment, evidence=evidence, now=now
+    )
+
+
+def _add_evidence(
+    *, session: Session, actor: Actor, assessment: Assessment, evidence: Evidence, now: datetime
+) -> Evidence:
+    session.add(evidence)
+    session.flush()
+    question = (
+        questionnaire_of(assessment).question(evidence.question_id)
+        if evidence.question_id
+        else None
+    )
+    if question is not None and question.type is AnswerType.FILE:
+        save_answers(
+            session=session,
+            actor=actor,
+            assessment=assessment,
+            patch={question.id: evidence.ref},
+            now=now,
+        )
+    audit.record(
+        session=session,
+        actor=actor,
+        action="assessment.evidence_added",
+        subject=evidence,
+        details={"assessment_id": assessment.id, "kind": evidence.kind, "sha256": evidence.sha256},
+        now=now,
+    )
+    return evidence
+
+
+def get_evidence(*, session: Session, assessment: Assessment, evidence_id: int) -> Evidence:
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None or evidence.assessment_id != assessment.id:
+        raise NotFound(f"Assessment {assessment.id} has no evidence item {evidence_id}.")
+    return evidence
+
+
+def submit(*, session: Session, actor: Actor, assessment: Assessment, now: datetime) -> Assessment:
+    """Hand the assessment to the reviewers; refused with the full list of what is missing."""
+    _require_owner(actor, assessment)
+    _require_editable(assessment)
+    _answers, _evidence, _progress, missing = standing(session=session, assessment=assessment)
+    if missing:
+        raise InvalidInput(
+            f"{len(missing)} item(s) are missing before you can submit; see `errors`.",
+            errors=[
+                ProblemDetail(pointer=f"/answers/{m.question_id}", detail=m.message)
+                for m in missing
+            ],
+        )
+    assessment.status, assessment.submitted_at, assessment.updated_at = (
+        AssessmentStatus.submitted,
+        now,
+        now,
+    )
+    session.add(assessment)
+    audit.record(
+        session=session, actor=actor, action="assessment.submitted", subject=assessment, now=now
+    )
+    return assessment
+
+
+_DECISIONS: dict[str, tuple[frozenset[AssessmentStatus], AssessmentStatus]] = {
+    "start_review": (frozenset({AssessmentStatus.submitted}), AssessmentStatus.under_review),
+    "request_changes": (
+        frozenset({AssessmentStatus.submitted, AssessmentStatus.under_review}),
+        AssessmentStatus.changes_requested,
+    ),
+    "approve": (
+        frozenset({AssessmentStatus.submitted, AssessmentStatus.under_review}),
+        AssessmentStatus.approved,
+    ),
+    "reject": (
+        frozenset({AssessmentStatus.submitted, AssessmentStatus.under_review}),
+        AssessmentStatus.rejected,
+    ),
+}
+
+
+def decide(
+    *, session: Session, actor: Actor, assessment: Assessment, decision: Decision, now: datetime
+) -> Assessment:
+    """A reviewer's move: start the review, ask for changes, approve or reject."""
+    allowed_from, target = _DECISIONS[decision.decision]
+    if assessment.status not in allowed_from:
+        raise Conflict(
+            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; "
+            f"'{decision.decision}' is only possible when it is "
+            f"{' or '.join(s.replace('_', ' ') for s in sorted(allowed_from))}."
+        )
+    if decision.decision == "request_changes" and not (decision.comments or decision.note):
+        raise InvalidInput("Say what must change: give a note or comments per question.")
+    definition = questionnaire_of(assessment)
+    unknown = sorted(qid for qid in decision.comments if definition.question(qid) is None)
+    if unknown:
+        raise InvalidInput(f"Comments name questions that do not exist: {', '.join(unknown)}.")
+    assessment.status = target
+    assessment.decision_note = decision.note
+    if decision.decision == "request_changes":
+        assessment.review_comments = dict(decision.comments)
+    if target in (
+        AssessmentStatus.approved,
+        AssessmentStatus.rejected,
+        AssessmentStatus.changes_requested,
+    ):
+        assessment.decided_at = now
+    assessment.updated_at = now
+    session.add(assessment)
+    audit.record(
+        session=session,
+        actor=actor,
+        action=f"assessment.{decision.decision}",
+        subject=assessment,
+        now=now,
+    )
+    return assessment

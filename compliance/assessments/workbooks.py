@@ -1,0 +1,127 @@
+"""The xlsx round trip of an assessment: a prefilled template out, a filled workbook in."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlmodel import Session
+
+from compliance.accounts.actor import Actor
+from compliance.assessments import service as assessment_service
+from compliance.assessments.models import Assessment
+from compliance.audit import service as audit
+from compliance.errors import InvalidInput, ProblemDetail
+from compliance.storage import FileStore
+from questionnaires.answers import apply_patch
+from questionnaires.errors import CellProblem, SpreadsheetInvalid, WrongQuestionnaire
+from questionnaires.workbook_reader import WorkbookLimits
+from questionnaires.xlsx_highlight import highlight_problems
+from questionnaires.xlsx_import import read_answers_workbook
+from questionnaires.xlsx_template import build_template
+
+
+class WorkbookInvalid(InvalidInput):
+    """Every problem in an uploaded workbook; the highlighted copy can be downloaded."""
+
+
+def prefilled_template(*, session: Session, assessment: Assessment, language: str) -> bytes:
+    answers, evidence, _progress, _missing = assessment_service.standing(
+        session=session, assessment=assessment
+    )
+    return build_template(
+        assessment_service.questionnaire_of(assessment),
+        language=language,
+        answers=answers,
+        evidence=assessment_service.evidence_by_question(evidence),
+    )
+
+
+def _details(problems: list[CellProblem]) -> list[ProblemDetail]:
+    return [
+        ProblemDetail(
+            sheet=p.sheet,
+            row=p.row,
+            column=p.column,
+            value=p.value or None,
+            pointer=p.cell,
+            detail=p.message,
+        )
+        for p in problems
+    ]
+
+
+def import_answers(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor,
+    assessment: Assessment,
+    data: bytes,
+    limits: WorkbookLimits,
+    now: datetime,
+) -> int:
+    """Import every answer of a filled workbook, or none; return how many answers it holds.
+
+    On problems the user's workbook, highlighted and commented, is kept for download and the
+    error lists each problem with its sheet and cell.
+    """
+    definition = assessment_service.questionnaire_of(assessment)
+    current = assessment_service.answers_of(session=session, assessment=assessment)
+    try:
+        read = read_answers_workbook(data, definition, current_answers=current, limits=limits)
+    except WrongQuestionnaire as exc:
+        raise InvalidInput(str(exc)) from exc
+    except SpreadsheetInvalid as exc:
+        _keep_report(
+            session=session,
+            store=store,
+            actor=actor,
+            assessment=assessment,
+            data=data,
+            problems=exc.problems,
+            limits=limits,
+        )
+        raise WorkbookInvalid(
+            f"{len(exc.problems)} problem(s) in the workbook; nothing was imported. Download "
+            f"the highlighted copy at /api/v1/assessments/{assessment.id}/answers-report.xlsx.",
+            errors=_details(exc.problems),
+        ) from exc
+    merged = apply_patch(definition, current, read.answers)
+    if merged.problems:
+        raise assessment_service.answer_problems(merged.problems)
+    assessment_service.replace_answers(
+        session=session,
+        actor=actor,
+        assessment=assessment,
+        answers=merged.answers,
+        now=now,
+        source="xlsx",
+    )
+    assessment.import_report_sha256 = None
+    return len(read.answers)
+
+
+def _keep_report(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor,
+    assessment: Assessment,
+    data: bytes,
+    problems: list[CellProblem],
+    limits: WorkbookLimits,
+) -> None:
+    """Keep the highlighted workbook and point the assessment at it; answers stay untouched."""
+    report = highlight_problems(data, problems, limits=limits)
+    digest = hashlib.sha256(report).hexdigest()
+    store.write(digest, report)
+    assessment.import_report_sha256 = digest
+    session.add(assessment)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="assessment.import_refused",
+        subject=assessment,
+        details={"problems": len(problems)},
+    )

@@ -1,0 +1,304 @@
+"""Assessment pages: the list, an overview with progress and gaps, one form per section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from compliance import db, policy
+from compliance.accounts.actor import current_actor
+from compliance.api.files import XLSX, download, file_store, read_upload
+from compliance.assessments import service as assessment_service
+from compliance.assessments import workbooks
+from compliance.assessments.models import EDITABLE, Assessment, AssessmentCreate
+from compliance.clock import now
+from compliance.errors import InvalidInput
+from compliance.web import bp, login_required
+from compliance.web.forms import ConfirmForm
+from questionnaires.model import AnswerType
+from questionnaires.view import QuestionnaireView, QuestionView, localize
+from questionnaires.visibility import visible_question_ids
+from questionnaires.workbook_reader import WorkbookLimits
+
+
+def _visible(assessment_id: int, action: str) -> Assessment:
+    actor = current_actor()
+    assessment = assessment_service.get_visible(
+        session=db.session(), actor=actor, assessment_id=assessment_id
+    )
+    policy.require(actor, action, assessment)
+    return assessment
+
+
+def _view(assessment: Assessment) -> QuestionnaireView:
+    return localize(assessment_service.questionnaire_of(assessment), "en")
+
+
+@bp.get("/assessments")
+@login_required
+def assessments():
+    actor = current_actor()
+    policy.require(actor, "assessment.list")
+    rows = assessment_service.list_visible(session=db.session(), actor=actor)
+    return render_template(
+        "assessments/list.html",
+        assessments=rows,
+        form=ConfirmForm(),
+        can_start=policy.allowed(actor, "assessment.create"),
+    )
+
+
+@bp.post("/assessments")
+@login_required
+def start_assessment():
+    actor = current_actor()
+    policy.require(actor, "assessment.create")
+    session = db.session()
+    key = assessment_service.QUESTIONNAIRE_FOR_KIND[actor.kind]
+    assessment = assessment_service.create(
+        session=session,
+        actor=actor,
+        assessment_in=AssessmentCreate(questionnaire_key=key),
+        now=now(),
+    )
+    session.commit()
+    return redirect(url_for("web.assessment", assessment_id=assessment.id))
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@login_required
+def assessment(assessment_id: int):
+    item = _visible(assessment_id, "assessment.read")
+    answers, evidence, shown, missing = assessment_service.standing(
+        session=db.session(), assessment=item
+    )
+    actor = current_actor()
+    return render_template(
+        "assessments/overview.html",
+        assessment=item,
+        questionnaire=_view(item),
+        answers=answers,
+        evidence=evidence,
+        progress=shown,
+        missing=missing,
+        form=ConfirmForm(),
+        editable=item.status in EDITABLE and policy.allowed(actor, "assessment.edit", item),
+    )
+
+
+def _form_value(question: QuestionView, form: MultiDict) -> Any:
+    """What the browser sent for one question, as the API would receive it."""
+    name = f"q_{question.id}"
+    if question.type is AnswerType.MULTIPLE_CHOICE:
+        return form.getlist(name) or None
+    return form.get(name) or None
+
+
+@bp.route("/assessments/<int:assessment_id>/sections/<section_id>", methods=["GET", "POST"])
+@login_required
+def assessment_section(assessment_id: int, section_id: str):
+    item = _visible(assessment_id, "assessment.read")
+    view = _view(item)
+    section = next((s for s in view.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    actor = current_actor()
+    editable = item.status in EDITABLE and policy.allowed(actor, "assessment.edit", item)
+    session = db.session()
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        policy.require(actor, "assessment.edit", item)
+        patch = {
+            q.id: _form_value(q, request.form)
+            for q in section.questions
+            if q.type is not AnswerType.FILE
+        }
+        try:
+            cleared = assessment_service.save_answers(
+                session=session, actor=actor, assessment=item, patch=patch, now=now()
+            )
+        except InvalidInput as exc:
+            session.rollback()
+            problems = {
+                e.pointer.removeprefix("/answers/"): e.detail for e in exc.errors if e.pointer
+            }
+        else:
+            session.commit()
+            flash(
+                f"Section {section.id} saved."
+                + (
+                    f" Cleared answers that no longer apply: {', '.join(cleared)}."
+                    if cleared
+                    else ""
+                )
+            )
+            if request.form.get("next") == "continue":
+                following = [s.id for s in view.sections]
+                position = following.index(section.id)
+                if position + 1 < len(following):
+                    return redirect(
+                        url_for(
+                            "web.assessment_section",
+                            assessment_id=item.id,
+                            section_id=following[position + 1],
+                        )
+                    )
+                return redirect(url_for("web.assessment", assessment_id=item.id))
+            return redirect(
+                url_for("web.assessment_section", assessment_id=item.id, section_id=section.id)
+            )
+    answers, evidence, shown, _missing = assessment_service.standing(
+        session=session, assessment=item
+    )
+    submitted = {q.id: _form_value(q, request.form) for q in section.questions} if problems else {}
+    current = {**answers, **{k: v for k, v in submitted.items() if v is not None}}
+    visible = visible_question_ids(assessment_service.questionnaire_of(item), answers)
+    refs = assessment_service.evidence_by_question(evidence)
+    return render_template(
+        "assessments/section.html",
+        assessment=item,
+        questionnaire=view,
+        section=section,
+        answers=current,
+        visible=visible,
+        problems=problems,
+        evidence=refs,
+        progress=shown,
+        editable=editable,
+        saved=answers,
+        conditions={
+            q.id: q.show_if.model_dump(by_alias=True) for q in section.questions if q.show_if
+        },
+    ), (422 if problems else 200)
+
+
+@bp.post("/assessments/<int:assessment_id>/evidence")
+@login_required
+def add_evidence(assessment_id: int):
+    item = _visible(assessment_id, "assessment.edit")
+    actor = current_actor()
+    session = db.session()
+    question_id = request.form.get("question_id") or None
+    description = (request.form.get("description") or "").strip()[:1000] or None
+    try:
+        if request.form.get("url"):
+            assessment_service.attach_link(
+                session=session,
+                actor=actor,
+                assessment=item,
+                url=request.form["url"].strip(),
+                question_id=question_id,
+                description=description,
+                now=now(),
+            )
+        else:
+            max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
+            upload = request.files.get("file")
+            data = read_upload(upload, max_bytes=max_bytes, what="evidence file")
+            assessment_service.attach_file(
+                session=session,
+                store=file_store(),
+                actor=actor,
+                assessment=item,
+                data=data,
+                filename=upload.filename,
+                question_id=question_id,
+                description=description,
+                max_bytes=max_bytes,
+                now=now(),
+            )
+    except InvalidInput as exc:
+        session.rollback()
+        flash(f"Evidence not added: {exc.detail}")
+    else:
+        session.commit()
+        flash("Evidence added.")
+    return redirect(url_for("web.assessment", assessment_id=item.id) + "#evidence")
+
+
+@bp.post("/assessments/<int:assessment_id>/workbook")
+@login_required
+def import_workbook(assessment_id: int):
+    item = _visible(assessment_id, "assessment.edit")
+    session = db.session()
+    limits = WorkbookLimits(max_bytes=current_app.config["WORKBOOK_MAX_BYTES"])
+    try:
+        data = read_upload(request.files.get("file"), max_bytes=limits.max_bytes, what="workbook")
+        count = workbooks.import_answers(
+            session=session,
+            store=file_store(),
+            actor=current_actor(),
+            assessment=item,
+            data=data,
+            limits=limits,
+            now=now(),
+        )
+    except workbooks.WorkbookInvalid as exc:
+        session.commit()
+        return render_template(
+            "assessments/workbook_problems.html", assessment=item, problem=exc
+        ), 422
+    except InvalidInput as exc:
+        session.rollback()
+        flash(f"Workbook not imported: {exc.detail}")
+    else:
+        session.commit()
+        flash(f"Imported {count} answers from the workbook.")
+    return redirect(url_for("web.assessment", assessment_id=item.id))
+
+
+@bp.post("/assessments/<int:assessment_id>/submit")
+@login_required
+def submit_assessment(assessment_id: int):
+    item = _visible(assessment_id, "assessment.submit")
+    session = db.session()
+    try:
+        assessment_service.submit(
+            session=session, actor=current_actor(), assessment=item, now=now()
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        flash(f"Not submitted: {exc.detail}")
+    else:
+        session.commit()
+        flash("Submitted. The reviewers will check your answers and evidence.")
+    return redirect(url_for("web.assessment", assessment_id=item.id))
+
+
+@bp.get("/assessments/<int:assessment_id>/answers.xlsx")
+@login_required
+def download_workbook(assessment_id: int):
+    item = _visible(assessment_id, "assessment.read")
+    data = workbooks.prefilled_template(session=db.session(), assessment=item, language="en")
+    return download(data, filename=f"assessment-{item.id}.xlsx", mimetype=XLSX)
+
+
+@bp.get("/assessments/<int:assessment_id>/answers-report.xlsx")
+@login_required
+def download_workbook_report(assessment_id: int):
+    item = _visible(assessment_id, "assessment.read")
+    if item.import_report_sha256 is None:
+        abort(404)
+    return download(
+        file_store().read(item.import_report_sha256),
+        filename=f"assessment-{item.id}-problems.xlsx",
+        mimetype=XLSX,
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(assessment_id: int, evidence_id: int):
+    item = _visible(assessment_id, "assessment.read")
+    evidence = assessment_service.get_evidence(
+        session=db.session(), assessment=item, evidence_id=evidence_id
+    )
+    if evidence.kind != "file":
+        return redirect(url_for("web.assessment", assessment_id=item.id) + "#evidence")
+    return download(
+        file_store().read(evidence.sha256),
+        filename=evidence.filename,
+        mimetype=evidence.content_type,
+    )

@@ -1,0 +1,39 @@
+"""Answer sets that a real company could give, built from the questionnaire definition."""
+
+from __future__ import annotations
+
+from questionnaires.model import AnswerType, Question
+from questionnaires.registry import default_registry
+from questionnaires.visibility import visible_question_ids
+
+
+def minimal_answer(question: Question):
+    """The plainest honest answer to a question: 'no', none, zero."""
+    match question.type:
+        case AnswerType.YES_PARTLY_NO:
+            return "no"
+        case AnswerType.SINGLE_CHOICE:
+            return question.choices[-1].key
+        case AnswerType.MULTIPLE_CHOICE:
+            keys = [c.key for c in question.choices]
+            return ["none"] if "none" in keys else keys[:1]
+        case AnswerType.NUMBER:
+            return 0
+        case AnswerType.DATE:
+            return "2025-06-30"
+        case AnswerType.URL:
+            return "https://example.org/report"
+        case _:
+            return "Described in our annual human rights report."
+
+
+def complete_answers(key: str = "company") -> dict:
+    """Answers to every question that stays visible, reached by answering in order."""
+    definition = default_registry().get(key)
+    answers: dict = {}
+    for question in definition.questions:
+        if question.type is AnswerType.FILE:
+            continue
+        if question.id in visible_question_ids(definition, answers):
+            answers[question.id] = minimal_answer(question)
+    return answers

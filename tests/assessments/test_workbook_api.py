@@ -1,0 +1,109 @@
+"""The xlsx round trip through the API: download, fill as a person would, upload, read back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import sqlalchemy as sa
+from flask import Flask
+
+from compliance import db
+from compliance.assessments.models import Answer
+from questionnaires.workbook_layout import ANSWER_COLUMN, FIRST_QUESTION_ROW, ID_COLUMN
+from tests.assessments.test_api import start
+from tests.conftest import World
+
+
+def _fill(workbook: bytes, values: dict[str, object]) -> bytes:
+    """Type values into the answer cells of the rows whose id column matches."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    for sheet in book.worksheets:
+        for row in range(FIRST_QUESTION_ROW, sheet.max_row + 1):
+            question_id = sheet[f"{ID_COLUMN}{row}"].value
+            if question_id in values:
+                sheet[f"{ANSWER_COLUMN}{row}"] = values[question_id]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _upload(client, world: World, assessment_id: int, data: bytes, name: str = "answers.xlsx"):
+    return client.post(
+        f"/api/v1/assessments/{assessment_id}/answers.xlsx",
+        data={"file": (io.BytesIO(data), name)},
+        headers=world["company_a"].headers,
+        content_type="multipart/form-data",
+    )
+
+
+def test_download_fill_upload_and_read_back(client, world: World) -> None:
+    assessment = start(client, world)
+    template = client.get(
+        f"/api/v1/assessments/{assessment['id']}/answers.xlsx", headers=world["company_a"].headers
+    )
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+    filled = _fill(template.data, {"A1": "Yes", "B1": "Partly", "B2": 4, "C1": "No"})
+    imported = _upload(client, world, assessment["id"], filled)
+    assert imported.status_code == 200, imported.json
+    assert imported.json["imported_answers"] == 4
+    assert imported.json["answers"] == {"A1": "yes", "B1": "partly", "B2": 4, "C1": "no"}
+    again = client.get(
+        f"/api/v1/assessments/{assessment['id']}/answers.xlsx", headers=world["company_a"].headers
+    )
+    sheet_values = {
+        row[0].value: row[3].value
+        for sheet in openpyxl.load_workbook(io.BytesIO(again.data)).worksheets
+        for row in sheet.iter_rows(min_row=FIRST_QUESTION_ROW)
+        if len(row) > 3
+    }
+    assert sheet_values["A1"] == "Yes" and sheet_values["B2"] == 4
+
+
+def test_a_bad_workbook_imports_nothing_and_comes_back_highlighted(
+    app: Flask, client, world: World
+) -> None:
+    assessment = start(client, world)
+    base = f"/api/v1/assessments/{assessment['id']}"
+    template = client.get(f"{base}/answers.xlsx", headers=world["company_a"].headers).data
+    filled = _fill(template, {"A1": "Yes", "B1": "Perhaps", "B2": "=1+1"})
+    refused = _upload(client, world, assessment["id"], filled)
+    assert refused.status_code == 422
+    problems = {(e["sheet"][0], e["pointer"]) for e in refused.json["errors"]}
+    assert len(problems) == 2 and all(cell.startswith("D") for _, cell in problems)
+    assert "answers-report.xlsx" in refused.json["detail"]
+    with db.session_scope(app) as session:
+        assert session.execute(sa.select(sa.func.count()).select_from(Answer)).scalar_one() == 0
+    report = client.get(f"{base}/answers-report.xlsx", headers=world["company_a"].headers)
+    assert report.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(report.data))
+    commented = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.comment
+    ]
+    assert len(commented) >= 2
+    assert all(cell.fill.fgColor.rgb.endswith("FFC7CE") for cell in commented)
+    assert (
+        client.get(f"{base}/answers-report.xlsx", headers=world["company_b"].headers).status_code
+        == 404
+    )
+
+
+def test_files_that_are_not_plain_workbooks_are_refused(client, world: World) -> None:
+    assessment = start(client, world)
+    not_xlsx = _upload(client, world, assessment["id"], b"name,country\nA,B\n", "answers.csv")
+    assert not_xlsx.status_code == 422 and "not an .xlsx workbook" in not_xlsx.json["detail"]
+    book = openpyxl.Workbook()
+    out = io.BytesIO()
+    book.save(out)
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"macro")
+    macro = _upload(client, world, assessment["id"], out.getvalue(), "answers.xlsm")
+    assert macro.status_code == 422 and "macros" in macro.json["detail"]
+    other = client.get("/api/v1/questionnaires/financial_institution/template.xlsx").data
+    wrong = _upload(client, world, assessment["id"], other)
+    assert wrong.status_code == 422 and "financial_institution" in wrong.json["detail"]

@@ -15,6 +15,7 @@ from compliance.errors import InvalidInput, ProblemDetail
 from compliance.storage import FileStore
 from questionnaires.answers import apply_patch
 from questionnaires.errors import CellProblem, SpreadsheetInvalid, WrongQuestionnaire
+from questionnaires.model import AnswerType, Questionnaire
 from questionnaires.workbook_reader import WorkbookLimits
 from questionnaires.xlsx_highlight import highlight_problems
 from questionnaires.xlsx_import import read_answers_workbook
@@ -90,6 +91,8 @@ def import_answers(
     merged = apply_patch(definition, current, read.answers)
     if merged.problems:
         raise assessment_service.answer_problems(merged.problems)
+    evidence = assessment_service.evidence_of(session=session, assessment=assessment)
+    _check_evidence_references(definition, merged.answers, read.evidence, {e.ref for e in evidence})
     assessment_service.replace_answers(
         session=session,
         actor=actor,
@@ -98,8 +101,54 @@ def import_answers(
         now=now,
         source="xlsx",
     )
+    linked = {(e.question_id, e.url) for e in evidence if e.kind == "link"}
+    for question_id, items in read.evidence.items():
+        for url in [i for i in items if _is_link(i) and (question_id, i) not in linked]:
+            assessment_service.attach_link(
+                session=session,
+                actor=actor,
+                assessment=assessment,
+                url=url,
+                question_id=question_id,
+                description="Linked in the answers workbook",
+                now=now,
+            )
     assessment.import_report_sha256 = None
     return len(read.answers)
+
+
+def _is_link(item: str) -> bool:
+    return item.lower().startswith(("https://", "http://"))
+
+
+def _check_evidence_references(
+    definition: Questionnaire, answers: dict, evidence: dict[str, list[str]], known: set[str]
+) -> None:
+    """Evidence ids typed in the workbook must be items already attached to this assessment."""
+    problems = [
+        ProblemDetail(
+            pointer=f"/evidence/{question_id}",
+            detail=f"Question {question_id}: evidence {item} is not attached to this "
+            "assessment. Upload it first, or give a web link instead.",
+        )
+        for question_id, items in evidence.items()
+        for item in items
+        if not _is_link(item) and item not in known
+    ]
+    problems += [
+        ProblemDetail(
+            pointer=f"/answers/{q.id}",
+            detail=f"Question {q.id}: {answers[q.id]} is not an evidence item of this "
+            "assessment. Upload the file first and use its reference.",
+        )
+        for q in definition.questions
+        if q.type is AnswerType.FILE and q.id in answers and answers[q.id] not in known
+    ]
+    if problems:
+        raise InvalidInput(
+            f"{len(problems)} evidence reference(s) are unknown; nothing was imported.",
+            errors=problems,
+        )
 
 
 def _keep_report(

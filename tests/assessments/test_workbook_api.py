@@ -107,3 +107,59 @@ def test_files_that_are_not_plain_workbooks_are_refused(client, world: World) ->
     other = client.get("/api/v1/questionnaires/financial_institution/template.xlsx").data
     wrong = _upload(client, world, assessment["id"], other)
     assert wrong.status_code == 422 and "financial_institution" in wrong.json["detail"]
+
+
+def _fill_evidence(workbook: bytes, values: dict[str, str]) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    for sheet in book.worksheets:
+        for row in range(FIRST_QUESTION_ROW, sheet.max_row + 1):
+            if sheet[f"{ID_COLUMN}{row}"].value in values:
+                sheet[f"E{row}"] = values[sheet[f"{ID_COLUMN}{row}"].value]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_workbook_evidence_links_are_attached_and_unknown_ids_refused(client, world: World) -> None:
+    assessment = start(client, world)
+    base = f"/api/v1/assessments/{assessment['id']}"
+    template = client.get(f"{base}/answers.xlsx", headers=world["company_a"].headers).data
+    filled = _fill(template, {"A1": "Yes"})
+    unknown = _upload(client, world, assessment["id"], _fill_evidence(filled, {"A1": "EV999"}))
+    assert unknown.status_code == 422 and "EV999" in unknown.json["errors"][0]["detail"]
+    assert client.get(base, headers=world["company_a"].headers).json["answers"] == {}
+    linked = _upload(
+        client,
+        world,
+        assessment["id"],
+        _fill_evidence(filled, {"A1": "https://example.org/policy.pdf"}),
+    )
+    assert linked.status_code == 200, linked.json
+    items = linked.json["evidence"]
+    assert [(e["question_id"], e["url"]) for e in items] == [
+        ("A1", "https://example.org/policy.pdf")
+    ]
+    again = _upload(
+        client,
+        world,
+        assessment["id"],
+        _fill_evidence(filled, {"A1": f"{items[0]['ref']}\nhttps://example.org/policy.pdf"}),
+    )
+    assert again.status_code == 200 and len(again.json["evidence"]) == 1
+
+
+def test_oversized_and_zip_bomb_workbooks_are_refused_before_parsing(
+    app: Flask, client, world: World
+) -> None:
+    assessment = start(client, world)
+    app.config["WORKBOOK_MAX_BYTES"] = 50_000
+    big = _upload(client, world, assessment["id"], b"PK\x03\x04" + b"\x00" * 60_000)
+    assert big.status_code == 422 and "larger than" in big.json["detail"]
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 40_000_000 + b"/>")
+    refused = _upload(client, world, assessment["id"], bomb.getvalue())
+    assert refused.status_code == 422
+    assert "zip bomb" in refused.json["detail"] or "unpacks to" in refused.json["detail"]

@@ -23,6 +23,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _ENTITY_TRICK = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 # A cell element that is not self-closing (`<c r="D7" s="1"/>` holds no formula) and whose
 # content, before its closing tag or the next cell, opens an `<f>` element.
+_FORMULA_TAG = re.compile(rb"<f[\s>/]")
 _FORMULA_CELL = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*(?<!/)>(?:(?!</c>|<c\b).){0,200}?<f\b', re.S
 )
@@ -140,20 +141,32 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _formula_refs(content: bytes, sheet: str) -> list[str]:
+    """The addresses of the formula cells in one sheet's XML (each member is read only once)."""
+    tags = len(_FORMULA_TAG.findall(content))
+    if not tags:
+        return []
+    refs = [ref.decode() for ref in _FORMULA_CELL.findall(content)]
+    if len(refs) < tags:
+        raise WorkbookRefused(
+            f"The sheet '{sheet}' has formulas in cells without an address. Open the file in "
+            "Excel or LibreOffice, replace formulas by their values, save and upload it again."
+        )
+    return refs
+
+
 def open_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) -> UntrustedWorkbook:
     """Check an uploaded workbook and open it, or raise `WorkbookRefused` with a plain reason."""
     limits = limits or WorkbookLimits()
     archive = _check_container(data, limits)
     with archive:
-        parts = _sheet_parts(archive)
+        sheet_of_part = {part: sheet for sheet, part in _sheet_parts(archive).items()}
+        formulas = {}
         for name in archive.namelist():
             if name.endswith(".xml") or name.endswith(".rels"):
-                _read_member(archive, name)
-        formulas = {
-            sheet: [ref.decode() for ref in _FORMULA_CELL.findall(_read_member(archive, part))]
-            for sheet, part in parts.items()
-            if part in archive.namelist()
-        }
+                content = _read_member(archive, name)
+                if name in sheet_of_part:
+                    formulas[sheet_of_part[name]] = _formula_refs(content, sheet_of_part[name])
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:

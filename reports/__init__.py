@@ -1,0 +1,1 @@
+"""Context in, bytes out: PDFs and xlsx exports."""

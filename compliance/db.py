@@ -122,7 +122,7 @@ def upgrade(app: Flask) -> None:
     """Bring the database schema to the newest migration."""
     from alembic import command
 
-    command.upgrade(alembic_config(app.config["DATABASE_URL"]), "head")
+    command.upgrade(alembic_config(app.config["DATABASE_URL"]), "heads")
 
 
 def init_app(app: Flask) -> None:

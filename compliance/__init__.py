@@ -66,11 +66,21 @@ def _register(app: OpenAPI) -> None:
     from compliance.accounts.actor import current_actor
     from compliance.api import assessments as api_assessments
     from compliance.api import auth as api_auth
+    from compliance.api import datasets as api_datasets
     from compliance.api import docs as api_docs
+    from compliance.api import incidents as api_incidents
     from compliance.api import jobs as api_jobs
+    from compliance.api import keys as api_keys
+    from compliance.api import log as api_log
     from compliance.api import questionnaires as api_questionnaires
+    from compliance.api import scores as api_scores
     from compliance.jobs import service as job_service
+    from compliance.scheduling import runner as scheduling_runner
     from compliance.web import bp as web_bp
+    from compliance.web import datasets as web_datasets
+    from compliance.web import incidents as web_incidents
+    from compliance.web import log as web_log
+    from compliance.web import methodology as web_methodology
 
     db.init_app(app)
     errors.init_app(app)
@@ -81,6 +91,11 @@ def _register(app: OpenAPI) -> None:
         api_jobs.bp,
         api_questionnaires.bp,
         api_assessments.bp,
+        api_datasets.bp,
+        api_incidents.bp,
+        api_scores.bp,
+        api_log.bp,
+        api_keys.bp,
         health.bp,
     )
     for api_bp in api_blueprints:
@@ -88,5 +103,10 @@ def _register(app: OpenAPI) -> None:
         app.register_api(api_bp)
     app.register_blueprint(api_docs.bp)
     app.register_blueprint(web_bp)
+    app.register_blueprint(web_datasets.bp)
+    app.register_blueprint(web_incidents.bp)
+    app.register_blueprint(web_log.bp)
+    app.register_blueprint(web_methodology.bp)
     app.jinja_env.globals["current_actor"] = current_actor
+    scheduling_runner.init_app(app)
     cli.init_app(app)

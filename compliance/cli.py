@@ -200,8 +200,31 @@ def worker_command(burst: bool) -> None:
     Worker([jobs.queue], connection=jobs.queue.connection, name=name).work(burst=burst)
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Tick once, then stop.")
+@with_appcontext
+def scheduler_command(once: bool) -> None:
+    """Start periodic jobs when they are due (safe to run on several hosts at once)."""
+    import threading
+
+    from compliance.scheduling import runner as scheduling_runner
+
+    app = current_app._get_current_object()
+    if once:
+        started = scheduling_runner.tick_once(app)
+        click.echo(f"Started {len(started)} periodic job(s).")
+        return
+    scheduling_runner.run_until(app, threading.Event())
+
+
 def init_app(app: Flask) -> None:
+    from compliance.incidents.cli import incidents_group
+    from compliance.transparency.cli import keys_group, log_group
+
     for command in (
+        incidents_group,
+        keys_group,
+        log_group,
         init_command,
         db_group,
         users_group,
@@ -209,5 +232,6 @@ def init_app(app: Flask) -> None:
         audit_group,
         seed_demo_command,
         worker_command,
+        scheduler_command,
     ):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 from compliance.accounts.models import ApiToken, Organisation, User
 from compliance.assessments.models import Answer, Assessment, Evidence
 from compliance.audit.models import AuditEvent, AuditHead
+from compliance.datasets.models import DatasetRow, DatasetUpload, DatasetVersion
 from compliance.incidents.models import (
     Incident,
     IncidentFeed,
@@ -12,6 +13,8 @@ from compliance.incidents.models import (
     IncidentVersion,
 )
 from compliance.jobs.models import Job
+from compliance.scheduling.models import ScheduledRun
+from compliance.transparency.models import LogEntry, LogNode, LogTreeHead
 
 __all__ = [
     "Answer",
@@ -19,6 +22,9 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "AuditHead",
+    "DatasetRow",
+    "DatasetUpload",
+    "DatasetVersion",
     "Evidence",
     "Incident",
     "IncidentFeed",
@@ -27,6 +33,10 @@ __all__ = [
     "IncidentReview",
     "IncidentVersion",
     "Job",
+    "LogEntry",
+    "LogNode",
+    "LogTreeHead",
     "Organisation",
+    "ScheduledRun",
     "User",
 ]

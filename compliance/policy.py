@@ -57,6 +57,12 @@ def both(*rules: Rule) -> Rule:
     return rule
 
 
+def submitted_by_own_organisation(actor: Actor | None, subject: Any) -> bool:
+    """The actor's organisation submitted this record (an NGO's incident)."""
+    submitter = getattr(subject, "submitted_by_organisation_id", None)
+    return actor is not None and submitter is not None and submitter == actor.organisation_id
+
+
 # action -> (rule, what the action is, in words for the refusal message)
 RULES: dict[str, tuple[Rule, str]] = {
     "account.read": (signed_in, "see this account"),
@@ -70,6 +76,30 @@ RULES: dict[str, tuple[Rule, str]] = {
     "assessment.edit": (both(assessed, same_organisation), "change this assessment"),
     "assessment.submit": (both(assessed, same_organisation), "submit this assessment"),
     "assessment.decide": (reviewer, "decide on assessments"),
+    "incident.read": (signed_in, "see incident records"),
+    "incident.read_protected": (
+        either(reviewer, submitted_by_own_organisation),
+        "see the protected fields of this incident",
+    ),
+    "incident.submit": (
+        kind_in(OrganisationKind.ngo, OrganisationKind.certifier),
+        "submit incident records",
+    ),
+    "incident.import": (reviewer, "import incident records"),
+    "incident.verify": (reviewer, "decide on incident records"),
+    "incident_feed.manage": (reviewer, "manage incident feeds"),
+    "dataset.read": (
+        either(reviewer, same_organisation),
+        "see the sites and suppliers of this assessment",
+    ),
+    "dataset.upload": (
+        both(assessed, same_organisation),
+        "upload the sites and suppliers of this assessment",
+    ),
+    "dataset.template": (anyone, "download dataset templates"),
+    "score.read": (either(reviewer, same_organisation), "see this assessment's score"),
+    "log.read": (anyone, "read the transparency log"),
+    "keys.read": (anyone, "read the public signing keys"),
 }
 
 

@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "JOB_THREADS": 2,
     "JOB_TIMEOUT_SECONDS": 1800,
     "TASK_MODULES": [],  # extra modules that register job kinds (plugins, tests)
+    "SCHEDULER_IN_WEB": True,  # web processes tick the scheduler (or `hrd-sentinel scheduler`)
+    "SCHEDULER_TICK_SECONDS": 30,
     # Accounts
     "TOKEN_DEFAULT_EXPIRY_DAYS": 90,
     "TOKEN_MAX_EXPIRY_DAYS": 365,
@@ -48,6 +50,12 @@ DEFAULTS: dict[str, Any] = {
     "FEEDS_BACKOFF_SECONDS": 1.0,  # first retry delay, doubled each time
     "FEEDS_MAX_BYTES": 50 * 2**20,  # largest feed body; the download stops past it
     "FEEDS_MAX_REDIRECTS": 5,  # redirects followed, each checked like the first address
+    "FEEDS_DOWNLOAD_SECONDS": 300,  # longest a whole feed body may take to arrive
+    "FEEDS_ALLOWED_NETWORKS": [],  # CIDRs feeds may reach although not public, e.g. ["10.8.0.0/16"]
+    # Supplier and site datasets
+    "DATASET_MAX_BYTES": 64 * 2**20,  # one uploaded suppliers or sites file
+    "DATASET_MAX_ROWS": 200_000,  # rows in one uploaded file
+    "DATASET_SYNC_MAX_BYTES": 2 * 2**20,  # larger uploads are checked by a job (202)
 }
 
 

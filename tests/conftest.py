@@ -61,7 +61,18 @@ def rq_queue_name() -> str:
 
 
 @pytest.fixture(scope="session")
-def rq_worker(database_template: str, rq_queue_name: str, tmp_path_factory: pytest.TempPathFactory):
+def shared_upload_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Web processes and RQ workers share UPLOAD_DIR in production; so do the tests."""
+    return tmp_path_factory.mktemp("uploads")
+
+
+@pytest.fixture(scope="session")
+def rq_worker(
+    database_template: str,
+    rq_queue_name: str,
+    shared_upload_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+):
     """A real `hrd-sentinel worker` process when the suite runs with Redis; None otherwise."""
     if not TEST_REDIS_URL:
         yield None
@@ -109,7 +120,9 @@ def _empty_all_tables(url: str) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_template: str, rq_worker, rq_queue_name: str) -> Iterator[Flask]:
+def app(
+    tmp_path: Path, database_template: str, rq_worker, rq_queue_name: str, shared_upload_dir: Path
+) -> Iterator[Flask]:
     if TEST_DATABASE_URL:
         _empty_all_tables(database_template)
         url = database_template
@@ -126,7 +139,9 @@ def app(tmp_path: Path, database_template: str, rq_worker, rq_queue_name: str) -
         "BASE_URL": "http://localhost",
     }
     if TEST_REDIS_URL:
-        config.update(REDIS_URL=TEST_REDIS_URL, RQ_QUEUE=rq_queue_name)
+        config.update(
+            REDIS_URL=TEST_REDIS_URL, RQ_QUEUE=rq_queue_name, UPLOAD_DIR=str(shared_upload_dir)
+        )
     application = create_app(config)
     yield application
     db.engine(application).dispose()

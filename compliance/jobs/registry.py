@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -23,15 +24,19 @@ class JobContext:
 
 Task = Callable[..., dict[str, Any] | None]
 TASKS: dict[str, Task] = {}
+PERIODIC: dict[str, timedelta] = {}
 
 
-def task(kind: str) -> Callable[[Task], Task]:
-    """Register `fn(context, **params) -> result` as the job kind `kind`."""
+def task(kind: str, *, every: timedelta | None = None) -> Callable[[Task], Task]:
+    """Register `fn(context, **params) -> result` as the job kind `kind`; with `every`, the
+    scheduler also runs it (without parameters) once per period."""
 
     def register(fn: Task) -> Task:
         if kind in TASKS and TASKS[kind] is not fn:
             raise ValueError(f"job kind {kind!r} is registered twice")
         TASKS[kind] = fn
+        if every is not None:
+            PERIODIC[kind] = every
         return fn
 
     return register

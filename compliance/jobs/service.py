@@ -65,7 +65,11 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-BUILTIN_TASK_MODULES: tuple[str, ...] = ()
+BUILTIN_TASK_MODULES: tuple[str, ...] = (
+    "compliance.jobs.maintenance",
+    "compliance.incidents.tasks",
+    "compliance.datasets.tasks",
+)
 
 
 def init_app(app: Flask) -> None:

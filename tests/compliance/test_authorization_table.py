@@ -9,11 +9,12 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import select
 
 from compliance import db
 from compliance.accounts import service as account_service
@@ -22,8 +23,12 @@ from compliance.accounts.models import Organisation, User
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import AssessmentCreate
 from compliance.clock import now
+from compliance.incidents import service as incident_service
+from compliance.incidents.content import IncidentContent, IncidentDraft
+from compliance.incidents.models import Incident, IncidentFeed
 from compliance.jobs.models import Job
 from compliance.storage import FileStore
+from compliance.transparency import service as log_service
 from questionnaires.registry import default_registry
 from questionnaires.xlsx_template import build_template
 from tests.conftest import PASSWORD, World, csrf_token, sign_in
@@ -59,6 +64,8 @@ class Subjects:
     web_token_id: int
     assessment_id: int
     evidence_id: int
+    incident_ref: str
+    feed_id: int
 
 
 @dataclass
@@ -84,6 +91,11 @@ def _pdf() -> dict:
 
 def _template() -> dict:
     return {"file": (io.BytesIO(build_template(default_registry().get("company"))), "answers.xlsx")}
+
+
+def _sites_csv() -> dict:
+    data = "Name,Type,Country,Status,On Indigenous land\r\nMina Norte,mine,CO,operating,no\r\n"
+    return {"file": (io.BytesIO(data.encode()), "sites.csv")}
 
 
 def _assessment(suffix: str = "") -> Callable[[Subjects], str]:
@@ -126,6 +138,36 @@ def web_view(status: int) -> dict[str, int]:
 def web_edit(status: int) -> dict[str, int]:
     """A change to company A's assessment: its organisation only; reviewers read, never edit."""
     return {**web_view(status), "reviewer": 403}
+
+
+REVIEWER_ONLY = {**everyone(403), "anonymous": 401}
+SUBMITTERS = {**everyone(403), "anonymous": 401, "ngo": 201, "reviewer": 201}
+SUBMITTER_PAGES = {**everyone(403), "anonymous": 302, "ngo": 200, "reviewer": 200}
+
+
+def _incident(suffix: str = "") -> Callable[[Subjects], str]:
+    return lambda s: f"/api/v1/incidents/{s.incident_ref}{suffix}"
+
+
+def _incident_submission(identity: str) -> dict:
+    return {
+        "occurred_on": "2024-01-05",
+        "country": "CO",
+        "attack_types": ["intimidation"],
+        "consent_basis": "public_source",
+    }
+
+
+def _incident_form(identity: str) -> dict:
+    return {
+        "occurred_on": "2024-01-05",
+        "date_precision": "day",
+        "country": "CO",
+        "sector": "mining",
+        "attack_types": ["intimidation"],
+        "perpetrator_type": "unknown",
+        "consent_basis": "public_source",
+    }
 
 
 def _credentials(identity: str) -> dict:
@@ -253,6 +295,12 @@ TABLE: list[Probe] = [
         path=_assessment("/decision"),
         json=lambda identity: {"decision": "approve"},
     ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/score",
+        OWNER_AND_REVIEWER,
+        path=_assessment("/score"),
+    ),
     Probe("GET", "/assessments", signed_in(200, anonymous=302)),
     Probe(
         "POST",
@@ -325,7 +373,135 @@ TABLE: list[Probe] = [
         web_view(200),
         path=lambda s: f"/assessments/{s.assessment_id}/evidence/{s.evidence_id}",
     ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/datasets/<kind>",
+        owner_edits(201),
+        path=_assessment("/datasets/sites"),
+        upload=_sites_csv,
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/datasets/<kind>",
+        OWNER_AND_REVIEWER,
+        path=_assessment("/datasets/sites"),
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/datasets/<kind>/rows",
+        OWNER_AND_REVIEWER,
+        path=_assessment("/datasets/suppliers/rows"),
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/datasets/<kind>/report.xlsx",
+        {**OWNER_AND_REVIEWER, "company_a": 404, "reviewer": 404},
+        path=_assessment("/datasets/sites/report.xlsx"),
+    ),
+    Probe(
+        "GET",
+        "/api/v1/datasets/<kind>/template.xlsx",
+        everyone(200),
+        path=lambda s: "/api/v1/datasets/sites/template.xlsx",
+    ),
+    Probe(
+        "POST",
+        "/assessments/<int:assessment_id>/datasets/<kind>",
+        web_edit(302),
+        path=lambda s: f"/assessments/{s.assessment_id}/datasets/sites",
+        web_form=lambda identity: {},
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/datasets/<kind>/problems",
+        web_view(404),
+        path=lambda s: f"/assessments/{s.assessment_id}/datasets/sites/problems",
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/datasets/<kind>/report.xlsx",
+        web_view(404),
+        path=lambda s: f"/assessments/{s.assessment_id}/datasets/sites/report.xlsx",
+    ),
+    Probe(
+        "GET",
+        "/datasets/<kind>/template.<any(xlsx, csv):file_format>",
+        everyone(200),
+        path=lambda s: "/datasets/suppliers/template.csv",
+    ),
+    Probe("GET", "/api/v1/incidents", signed_in(200, anonymous=401)),
+    Probe("POST", "/api/v1/incidents", SUBMITTERS, json=_incident_submission),
+    Probe("GET", "/api/v1/incidents/<ref>", signed_in(200, anonymous=401), path=_incident()),
+    Probe(
+        "GET",
+        "/api/v1/incidents/<ref>/versions",
+        signed_in(200, anonymous=401),
+        path=_incident("/versions"),
+    ),
+    Probe(
+        "POST",
+        "/api/v1/incidents/<ref>/verification",
+        {**REVIEWER_ONLY, "reviewer": 200},
+        path=_incident("/verification"),
+        json=lambda identity: {"status": "corroborated", "reason": "two sources"},
+    ),
+    Probe(
+        "POST",
+        "/api/v1/incidents/import",
+        {**REVIEWER_ONLY, "reviewer": 422},  # allowed; refused for want of a mapping
+        upload=lambda: {"file": (io.BytesIO(b"id,date\n"), "x.csv"), "format": "csv"},
+    ),
+    Probe(
+        "POST",
+        "/api/v1/incident-feeds",
+        {**REVIEWER_ONLY, "reviewer": 422},  # allowed; a loopback URL is refused
+        json=lambda identity: {
+            "name": f"probe-{identity}",
+            "url": "http://127.0.0.1:9/feed.json",
+            "format": "global-witness",
+        },
+    ),
+    Probe("GET", "/api/v1/incident-feeds", {**REVIEWER_ONLY, "reviewer": 200}),
+    Probe(
+        "POST",
+        "/api/v1/incident-feeds/<int:feed_id>/fetch",
+        {**REVIEWER_ONLY, "reviewer": 202},
+        path=lambda s: f"/api/v1/incident-feeds/{s.feed_id}/fetch",
+    ),
+    Probe("GET", "/incidents", signed_in(200, anonymous=302)),
+    Probe("GET", "/incidents/new", SUBMITTER_PAGES),
+    Probe(
+        "POST",
+        "/incidents/new",
+        {**SUBMITTER_PAGES, "ngo": 302, "reviewer": 302},
+        web_form=_incident_form,
+    ),
+    Probe(
+        "GET",
+        "/incidents/<ref>",
+        signed_in(200, anonymous=302),
+        path=lambda s: f"/incidents/{s.incident_ref}",
+    ),
+    Probe("GET", "/api/v1/log/head", everyone(200)),
+    Probe("GET", "/api/v1/log/entries", everyone(200)),
+    Probe(
+        "GET",
+        "/api/v1/log/proofs/inclusion",
+        everyone(200),
+        path=lambda s: "/api/v1/log/proofs/inclusion?index=0&tree_size=1",
+    ),
+    Probe(
+        "GET",
+        "/api/v1/log/proofs/consistency",
+        everyone(200),
+        path=lambda s: "/api/v1/log/proofs/consistency?first=0&second=1",
+    ),
+    Probe("GET", "/.well-known/hrd-sentinel/keys.json", everyone(200)),
+    Probe("GET", "/log", everyone(200)),
     Probe("GET", "/", everyone(200)),
+    Probe("GET", "/methodology", everyone(200)),
+    Probe("GET", "/methodology.pdf", everyone(200)),
+    Probe("GET", "/methodology.json", everyone(200)),
     Probe("GET", "/login", everyone(200)),
     Probe("POST", "/login", signed_in(302, anonymous=401), web_form=_credentials),
     Probe("POST", "/logout", everyone(302), web_form=lambda identity: {}),
@@ -401,7 +577,33 @@ def subjects(app: Flask, world: World) -> Subjects:
             now=now(),
         )
         session.commit()
+        incident_service.apply_drafts(
+            session=session,
+            source="probe",
+            drafts=[
+                IncidentDraft(
+                    source_id="p-1",
+                    content=IncidentContent(
+                        occurred_on=date(2023, 4, 5), country="CO", attack_types=["killing"]
+                    ),
+                )
+            ],
+            import_id=None,
+            created_by_id=None,
+            now=now(),
+        )
+        feed = IncidentFeed(
+            name="probe-feed", url="http://127.0.0.1:9/feed.json", file_format="global-witness"
+        )
+        session.add(feed)
+        log_service.append(
+            session=session, kind="methodology.published", payload={"version": 1}, now=now()
+        )
+        session.commit()
+        incident_ref = session.exec(select(Incident.ref)).one()
         return Subjects(
+            incident_ref=incident_ref,
+            feed_id=feed.id,
             job_id=job.id,
             api_token_id=api_token.id,
             web_token_id=web_token.id,

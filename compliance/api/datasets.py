@@ -1,0 +1,173 @@
+"""Supplier and project-site data of an assessment: upload, current version, rows, fix-it."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import current_app, request
+from flask_openapi3 import FileStorage
+from pydantic import BaseModel, Field
+
+from compliance import db, policy
+from compliance.accounts.actor import current_actor
+from compliance.api import blueprint, public, respond
+from compliance.api.files import XLSX, download, file_store, read_upload
+from compliance.assessments import service as assessment_service
+from compliance.assessments.models import Assessment
+from compliance.clock import now
+from compliance.datasets import DatasetKind
+from compliance.datasets import service as dataset_service
+from compliance.datasets.models import (
+    DatasetQueued,
+    DatasetRowPage,
+    DatasetState,
+    DatasetUpload,
+    DatasetVersionPublic,
+)
+from compliance.datasets.template import template_xlsx
+from compliance.errors import ProblemModel
+from compliance.pagination import PageQuery, page_size
+
+bp = blueprint(
+    "api_datasets",
+    __name__,
+    tag="Datasets",
+    description="Suppliers and project sites covered by an assessment: validated, versioned",
+)
+UPLOAD_ENDPOINT = "api_datasets.upload_dataset"
+MULTIPART_OVERHEAD = 2**20
+
+
+class DatasetPath(BaseModel):
+    assessment_id: int = Field(ge=1, le=2**63 - 1)
+    kind: DatasetKind = Field(description="suppliers or sites")
+
+
+class KindPath(BaseModel):
+    kind: DatasetKind = Field(description="suppliers or sites")
+
+
+class DatasetUploadForm(BaseModel):
+    file: FileStorage
+
+
+class RowsQuery(PageQuery):
+    version: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="A past version; the current one if unset."
+    )
+
+
+@bp.before_request
+def _dataset_body_limit() -> None:
+    """Dataset files may be larger than other request bodies (DATASET_MAX_BYTES)."""
+    if request.endpoint == UPLOAD_ENDPOINT:
+        request.max_content_length = current_app.config["DATASET_MAX_BYTES"] + MULTIPART_OVERHEAD
+
+
+def _visible(assessment_id: int, action: str) -> Assessment:
+    actor = current_actor()
+    assessment = assessment_service.get_visible(
+        session=db.session(), actor=actor, assessment_id=assessment_id
+    )
+    policy.require(actor, action, assessment)
+    return assessment
+
+
+def _queued(upload: DatasetUpload):
+    status_url = f"/api/v1/jobs/{upload.job_id}"
+    response, status = respond(
+        DatasetQueued,
+        {"upload_id": upload.id, "job_id": upload.job_id, "status_url": status_url},
+        HTTPStatus.ACCEPTED,
+    )
+    response.headers["Location"] = status_url
+    return response, status
+
+
+@bp.post(
+    "/assessments/<int:assessment_id>/datasets/<kind>",
+    summary="Upload the suppliers or sites (xlsx or UTF-8 CSV)",
+    description="Small files are checked at once (201 with the new version, or 422 listing "
+    "every problem); larger ones are checked by a job (202, poll the job at `Location`).",
+    responses={201: DatasetVersionPublic, 202: DatasetQueued, 413: ProblemModel},
+)
+def upload_dataset(path: DatasetPath, form: DatasetUploadForm):
+    assessment = _visible(path.assessment_id, "dataset.upload")
+    settings = dataset_service.DatasetSettings.from_config(current_app.config)
+    data = read_upload(form.file, max_bytes=settings.max_bytes, what=f"{path.kind} file")
+    session = db.session()
+    try:
+        received = dataset_service.receive(
+            session=session,
+            store=file_store(),
+            actor=current_actor(),
+            assessment=assessment,
+            kind=path.kind,
+            data=data,
+            filename=assessment_service.safe_filename(form.file.filename),
+            settings=settings,
+            now=now(),
+        )
+    except dataset_service.DatasetRowsInvalid:
+        session.commit()  # keeps the refused upload and its fix-it workbook; no version changed
+        raise
+    session.commit()
+    if isinstance(received, DatasetUpload):
+        return _queued(received)
+    return respond(DatasetVersionPublic, dataset_service.version_public(received), 201)
+
+
+@bp.get(
+    "/assessments/<int:assessment_id>/datasets/<kind>",
+    summary="The current version, what changed, the last refusal and pending checks",
+    responses={200: DatasetState},
+)
+def get_dataset(path: DatasetPath):
+    assessment = _visible(path.assessment_id, "dataset.read")
+    state = dataset_service.state_of(session=db.session(), assessment=assessment, kind=path.kind)
+    return respond(DatasetState, state)
+
+
+@bp.get(
+    "/assessments/<int:assessment_id>/datasets/<kind>/rows",
+    summary="The rows of the current (or a past) version, a page at a time",
+    responses={200: DatasetRowPage},
+)
+def list_dataset_rows(path: DatasetPath, query: RowsQuery):
+    assessment = _visible(path.assessment_id, "dataset.read")
+    page = dataset_service.rows_page(
+        session=db.session(),
+        assessment=assessment,
+        kind=path.kind,
+        version=query.version,
+        limit=page_size(query.limit, current_app.config),
+        cursor=query.cursor,
+    )
+    return respond(DatasetRowPage, page)
+
+
+@bp.get(
+    "/assessments/<int:assessment_id>/datasets/<kind>/report.xlsx",
+    summary="The fix-it workbook of the last refused upload",
+    responses={200: None},
+)
+def dataset_report(path: DatasetPath):
+    assessment = _visible(path.assessment_id, "dataset.read")
+    data = dataset_service.fixit_report(
+        session=db.session(), store=file_store(), assessment=assessment, kind=path.kind
+    )
+    return download(
+        data, filename=f"assessment-{assessment.id}-{path.kind}-fix-it.xlsx", mimetype=XLSX
+    )
+
+
+@bp.get(
+    "/datasets/<kind>/template.xlsx",
+    summary="A blank workbook with the expected columns and an example row",
+    responses={200: None},
+    security=[],
+)
+@public
+def dataset_template(path: KindPath):
+    policy.require(current_actor(), "dataset.template")
+    return download(template_xlsx(path.kind), filename=f"{path.kind}-template.xlsx", mimetype=XLSX)

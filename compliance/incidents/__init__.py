@@ -1,0 +1,1 @@
+"""Incident records: versioned attacks on defenders, their protected fields, imports and feeds."""

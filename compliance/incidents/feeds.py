@@ -1,0 +1,323 @@
+"""Fetching incident feeds over HTTP, behind a small interface, without reaching inside.
+
+`RequestsFeedClient` uses `requests` with a timeout, retries with backoff on connection
+errors and 5xx answers, conditional requests (ETag / If-Modified-Since), a size cap and a
+total download deadline. Unless the operator allows it (FEEDS_ALLOW_PRIVATE, or chosen networks
+in FEEDS_ALLOWED_NETWORKS), only http(s) hosts whose every address is public are fetched: the
+name is resolved and checked before the request, the socket's actual peer is checked again when
+it connects (a name that changes its answer in between gains nothing), and redirects are
+followed by hand, each checked again.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util.retry import Retry
+
+log = logging.getLogger(__name__)
+
+Resolver = Callable[..., list[tuple[Any, ...]]]
+_CHUNK = 64 * 1024
+_RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+class FeedError(Exception):
+    """A feed could not be fetched; the message says why in terms an operator can act on."""
+
+
+class FeedRefused(FeedError):
+    """The feed's address is not one this service may reach."""
+
+
+@dataclass(frozen=True)
+class FeedResponse:
+    not_modified: bool
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    url: str
+
+
+class FeedClient(Protocol):
+    def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FeedResponse: ...
+
+
+@dataclass(frozen=True)
+class FeedPolicy:
+    timeout_seconds: float = 20
+    retries: int = 2
+    backoff_seconds: float = 1.0
+    max_bytes: int = 50 * 2**20
+    max_redirects: int = 5
+    download_seconds: float = 300
+    allow_private: bool = False
+    allowed_networks: tuple[Network, ...] = ()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> FeedPolicy:
+        return cls(
+            timeout_seconds=float(config["FEEDS_TIMEOUT_SECONDS"]),
+            retries=int(config["FEEDS_RETRIES"]),
+            backoff_seconds=float(config["FEEDS_BACKOFF_SECONDS"]),
+            max_bytes=int(config["FEEDS_MAX_BYTES"]),
+            max_redirects=int(config["FEEDS_MAX_REDIRECTS"]),
+            download_seconds=float(config["FEEDS_DOWNLOAD_SECONDS"]),
+            allow_private=bool(config["FEEDS_ALLOW_PRIVATE"]),
+            allowed_networks=tuple(
+                ipaddress.ip_network(n, strict=False) for n in config["FEEDS_ALLOWED_NETWORKS"]
+            ),
+        )
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    ip = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def is_reachable(address: str, allowed_networks: tuple[Network, ...] = ()) -> bool:
+    """True for globally routable unicast addresses, and for the operator's allowed networks."""
+    ip = _address(address)
+    if any(ip in network for network in allowed_networks):
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+_REFUSAL = (
+    "such feeds are refused unless the operator sets COMPLIANCE_FEEDS_ALLOW_PRIVATE=true "
+    "or lists the network in COMPLIANCE_FEEDS_ALLOWED_NETWORKS."
+)
+
+
+def check_url(
+    url: str,
+    *,
+    allow_private: bool,
+    allowed_networks: tuple[Network, ...] = (),
+    resolve: Resolver = socket.getaddrinfo,
+) -> None:
+    """Refuse URLs that are not http(s), or whose host resolves to any non-public address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FeedRefused(f"Only http and https feed URLs are fetched, not {url!r}.")
+    if parts.username or parts.password:
+        raise FeedRefused("Feed URLs may not carry a user name or password.")
+    if allow_private:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        answers = resolve(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        raise FeedError(f"The feed host {parts.hostname!r} could not be resolved ({exc}).") from exc
+    addresses = {answer[4][0] for answer in answers}
+    blocked = sorted(a for a in addresses if not is_reachable(a, allowed_networks))
+    if blocked or not addresses:
+        raise FeedRefused(
+            f"The feed host {parts.hostname!r} resolves to a private, loopback, link-local or "
+            f"reserved address ({', '.join(blocked) or 'none'}); {_REFUSAL}"
+        )
+
+
+def _connection_classes(allowed_networks: tuple[Network, ...]) -> dict[str, type]:
+    """Connection pools whose sockets are checked once connected: the peer actually reached
+    must be allowed too, whatever the name resolved to a moment earlier."""
+
+    def checked(sock: socket.socket) -> socket.socket:
+        address = sock.getpeername()[0]
+        if not is_reachable(address, allowed_networks):
+            sock.close()
+            raise FeedRefused(
+                f"The feed connection reached a non-public address ({address}) and was "
+                f"closed; {_REFUSAL}"
+            )
+        return sock
+
+    class CheckedHTTPConnection(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            return checked(super()._new_conn())
+
+    class CheckedHTTPSConnection(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            return checked(super()._new_conn())
+
+    class CheckedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = CheckedHTTPConnection
+
+    class CheckedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = CheckedHTTPSConnection
+
+    return {"http": CheckedHTTPPool, "https": CheckedHTTPSPool}
+
+
+class _CheckedAdapter(HTTPAdapter):
+    """An adapter whose connections refuse peers outside public and allowed networks."""
+
+    def __init__(self, allowed_networks: tuple[Network, ...], **kwargs: Any) -> None:
+        self._pools = _connection_classes(allowed_networks)
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+
+class RequestsFeedClient:
+    """The real feed client."""
+
+    def __init__(self, policy: FeedPolicy, *, resolve: Resolver = socket.getaddrinfo) -> None:
+        self.policy = policy
+        self._resolve = resolve
+        retry = Retry(
+            total=policy.retries,
+            connect=policy.retries,
+            read=policy.retries,
+            status=policy.retries,
+            other=0,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=_RETRY_STATUSES,
+            backoff_factor=policy.backoff_seconds,
+            backoff_max=60,
+            raise_on_status=True,
+            respect_retry_after_header=False,
+        )
+        self._session = requests.Session()
+        self._session.trust_env = False  # no proxy from the environment: the peer is the host
+        for scheme in ("http://", "https://"):
+            adapter = (
+                HTTPAdapter(max_retries=retry)
+                if policy.allow_private
+                else _CheckedAdapter(policy.allowed_networks, max_retries=retry)
+            )
+            self._session.mount(scheme, adapter)
+
+    def __enter__(self) -> RequestsFeedClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FeedResponse:
+        headers = {
+            "Accept": "application/json, text/csv;q=0.9, */*;q=0.1",
+            "User-Agent": "hrd-sentinel-feeds/1",
+        }
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        for _hop in range(self.policy.max_redirects + 1):
+            check_url(
+                current,
+                allow_private=self.policy.allow_private,
+                allowed_networks=self.policy.allowed_networks,
+                resolve=self._resolve,
+            )
+            response = self._get(current, headers)
+            with response:
+                if response.is_redirect:
+                    location = response.headers.get("Location", "")
+                    current = urljoin(current, location)
+                    log.info("feed redirected to another address")
+                    continue
+                if response.status_code == 304:
+                    return FeedResponse(True, b"", etag, last_modified, current)
+                if response.status_code >= 400:
+                    raise FeedError(
+                        f"The feed answered {response.status_code} {response.reason}; "
+                        "check the URL with its publisher."
+                    )
+                body = self._read_capped(response)
+                return FeedResponse(
+                    False,
+                    body,
+                    response.headers.get("ETag"),
+                    response.headers.get("Last-Modified"),
+                    current,
+                )
+        raise FeedError(
+            f"The feed redirected more than {self.policy.max_redirects} times; use its final URL."
+        )
+
+    def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
+        timeout = self.policy.timeout_seconds
+        attempts = f"{self.policy.retries + 1} attempt(s)"
+        try:
+            return self._session.get(
+                url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False
+            )
+        except requests.exceptions.RetryError as exc:
+            raise FeedError(
+                f"The feed kept answering with server errors ({attempts}); try again later."
+            ) from exc
+        except requests.Timeout as exc:
+            raise FeedError(
+                f"The feed did not answer within {timeout:g} seconds ({attempts})."
+            ) from exc
+        except requests.ConnectionError as exc:
+            if isinstance(
+                getattr(exc.args[0] if exc.args else None, "reason", None), ReadTimeoutError
+            ):
+                raise FeedError(
+                    f"The feed did not answer within {timeout:g} seconds ({attempts})."
+                ) from exc
+            raise FeedError(f"Could not connect to the feed's host ({attempts}).") from exc
+        except requests.RequestException as exc:
+            raise FeedError(f"The feed request failed: {type(exc).__name__}.") from exc
+
+    def _read_capped(self, response: requests.Response) -> bytes:
+        limit = self.policy.max_bytes
+        too_big = FeedError(
+            f"The feed is larger than the limit of {limit / 2**20:g} MiB; nothing was imported. "
+            "Ask its publisher for a smaller or paged feed, or raise COMPLIANCE_FEEDS_MAX_BYTES."
+        )
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_big
+        deadline = time.monotonic() + self.policy.download_seconds
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise too_big
+                if time.monotonic() > deadline:
+                    raise FeedError(
+                        f"The feed took longer than {self.policy.download_seconds:g} seconds to "
+                        "download; nothing was imported."
+                    )
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise FeedError(
+                f"The feed's download broke off ({type(exc).__name__}); nothing was imported."
+            ) from exc
+        return b"".join(chunks)
+
+
+def client_from_config(config: Mapping[str, Any]) -> RequestsFeedClient:
+    return RequestsFeedClient(FeedPolicy.from_config(config))

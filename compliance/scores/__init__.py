@@ -1,0 +1,1 @@
+"""Scores of assessments: the stored answers, evidence and incidents turned into scoring facts."""

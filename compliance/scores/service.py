@@ -1,0 +1,102 @@
+"""Score an assessment: build the facts the methodology needs from what is stored, then call
+the pure scorer. Nothing here decides points; `scoring` does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from compliance.assessments import service as assessment_service
+from compliance.assessments.models import Assessment, AssessmentStatus, EvidenceReview
+from compliance.errors import Conflict
+from questionnaires.visibility import visible_question_ids
+from scoring import (
+    AssessmentFacts,
+    EvidenceFacts,
+    EvidenceLevel,
+    IncidentFacts,
+    NoRulesForQuestionnaire,
+    QuestionFacts,
+    Rules,
+    Score,
+    default_rules,
+    score,
+)
+
+EVIDENCE_LEVELS: dict[EvidenceReview, EvidenceLevel | None] = {
+    EvidenceReview.pending: EvidenceLevel.DOCUMENTED,
+    EvidenceReview.verified: EvidenceLevel.VERIFIED,
+    EvidenceReview.rejected: None,
+}
+
+
+def rules() -> Rules:
+    """The methodology in force."""
+    return default_rules()
+
+
+def is_provisional(assessment: Assessment) -> bool:
+    """Only an approved assessment has a final score; until then it may still change."""
+    return assessment.status is not AssessmentStatus.approved
+
+
+def as_of_for(assessment: Assessment, *, today: date) -> date:
+    """The scoring date: the approval date for a final score (so it stays reproducible),
+    today for a provisional one."""
+    if not is_provisional(assessment) and assessment.decided_at is not None:
+        return assessment.decided_at.date()
+    return today
+
+
+def incident_facts_for(*, session: Session, organisation_id: int) -> list[IncidentFacts]:
+    """Incidents matched to the organisation whose match a reviewer confirmed, as scoring facts.
+
+    Matches (incident <-> organisation, supplier or site, with review decisions) are built by
+    the screening issue, which fills this in: one `IncidentFacts` per confirmed match with the
+    incident's current version, its verification status, whether the match is to the
+    organisation or a site (own operations) or to a supplier (value chain), and the
+    organisation's response. Until then no incident is matched, so none is scored.
+    """
+    return []
+
+
+def assessment_facts(*, session: Session, assessment: Assessment) -> AssessmentFacts:
+    """The facts of an assessment as stored now: answers, evidence by review, context, incidents."""
+    definition = assessment_service.questionnaire_of(assessment)
+    answers = assessment_service.answers_of(session=session, assessment=assessment)
+    visible = visible_question_ids(definition, answers)
+    evidence = []
+    for item in assessment_service.evidence_of(session=session, assessment=assessment):
+        level = EVIDENCE_LEVELS[item.review]
+        if level is not None:
+            evidence.append(EvidenceFacts(ref=item.ref, question_id=item.question_id, level=level))
+    return AssessmentFacts(
+        questionnaire_key=definition.key,
+        questionnaire_version=definition.version,
+        high_risk_context=assessment.high_risk_context,
+        questions=tuple(
+            QuestionFacts(
+                question_id=question.id,
+                section_id=question.section,
+                required=question.required,
+                high_risk_mandatory=question.high_risk_mandatory,
+                visible=question.id in visible,
+                answer=answers.get(question.id) if question.id in visible else None,
+            )
+            for question in definition.questions
+        ),
+        evidence=tuple(evidence),
+        incidents=tuple(
+            incident_facts_for(session=session, organisation_id=assessment.organisation_id)
+        ),
+    )
+
+
+def score_assessment(*, session: Session, assessment: Assessment, as_of: date) -> Score:
+    """The assessment's score on `as_of` under the methodology in force."""
+    facts = assessment_facts(session=session, assessment=assessment)
+    try:
+        return score(facts, rules(), as_of)
+    except NoRulesForQuestionnaire as exc:
+        raise Conflict(str(exc)) from exc

@@ -85,6 +85,7 @@ def rq_worker(
         "COMPLIANCE_REDIS_URL": TEST_REDIS_URL,
         "COMPLIANCE_RQ_QUEUE": rq_queue_name,
         "COMPLIANCE_INSTANCE_PATH": str(tmp_path_factory.mktemp("worker-instance")),
+        "COMPLIANCE_UPLOAD_DIR": str(shared_upload_dir),
         "COMPLIANCE_TASK_MODULES": '["tests.support.tasks"]',
     }
     with open(log_path, "wb") as log:

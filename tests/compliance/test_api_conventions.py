@@ -104,3 +104,12 @@ def test_health_reports_database_and_job_backend(client) -> None:
     health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json["database"] == "ok" and health.json["jobs"]["backend"] in ("thread", "rq")
+
+
+def test_openapi_document_says_which_operations_are_public_and_how_errors_look(client) -> None:
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["paths"]["/api/v1/questionnaires"]["get"]["security"] == []
+    assert spec["paths"]["/api/v1/auth/tokens"]["post"]["security"] == []
+    assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
+    unauthorised = spec["paths"]["/api/v1/me"]["get"]["responses"]["401"]["content"]
+    assert list(unauthorised) == ["application/problem+json"]

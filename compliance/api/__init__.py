@@ -19,12 +19,11 @@ from compliance.errors import AuthenticationRequired, Problem, ProblemModel
 PREFIX = "/api/v1"
 F = TypeVar("F", bound=Callable[..., Any])
 
-PROBLEM_RESPONSES: dict[int, type[BaseModel]] = {
-    401: ProblemModel,
-    403: ProblemModel,
-    404: ProblemModel,
-    422: ProblemModel,
-}
+# Answers any operation may give: malformed body, no or bad token, not allowed, unknown id,
+# body too large, invalid input, database unavailable.
+PROBLEM_RESPONSES: dict[int, type[BaseModel]] = dict.fromkeys(
+    (400, 401, 403, 404, 413, 422, 503), ProblemModel
+)
 
 
 def public(view: F) -> F:

@@ -115,6 +115,26 @@ def _close_request_session(_exc: BaseException | None) -> None:
         db_session.close()
 
 
+def serialise_writes(session: Session, *, key: int) -> None:
+    """Hold a lock named `key` until the session's transaction ends, so that read-then-append
+    sequences (audit chain, transparency log) never interleave across processes.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the database write lock, taken with
+    BEGIN IMMEDIATE before anything is read; the driver opens transactions only at the first
+    write, so an open transaction already holds that lock and no stale snapshot exists.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        raise RuntimeError(
+            f"HRD Sentinel runs on PostgreSQL or SQLite, not {connection.dialect.name}"
+        )
+
+
 def alembic_config(url: str) -> Any:
     """An Alembic configuration pointing at our migrations and the given database."""
     from alembic.config import Config

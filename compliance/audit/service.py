@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
+from compliance import db
 from compliance.audit.chain import GENESIS, ChainBreak, EventContent, event_hash, first_break
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.clock import now as clock_now
 
 VERIFY_BATCH = 5_000
+# Lock key of appends to the chain: the bytes "hrdaudit" read as an integer.
+CHAIN_LOCK_KEY = int.from_bytes(b"hrdaudit", "big")
 
 
 def _subject_ref(subject: SQLModel | None) -> tuple[str | None, str | None]:
@@ -36,7 +39,8 @@ def record(
     """
     if subject is not None and getattr(subject, "id", None) is None:
         session.flush()
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    db.serialise_writes(session, key=CHAIN_LOCK_KEY)
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1)).first()
     if head is None:
         head = AuditHead(id=1, seq=0, hash=GENESIS)
     subject_type, subject_id = _subject_ref(subject)

@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from compliance import db
 from compliance.credentials.jcs import JsonValue, NotCanonicalizable, canonicalize
 from compliance.credentials.keys import SigningKey
 from compliance.credentials.timestamps import parse_datetime_stamp, to_datetime_stamp
@@ -278,15 +279,4 @@ def _protected_keys(value: object) -> set[str]:
 
 def _lock_appends(session: Session) -> None:
     """Take the append lock until the caller's transaction ends."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
-    elif connection.dialect.name == "sqlite":
-        # The driver opens a transaction at the first write; a read before it would see a
-        # size another writer may change. An open transaction already holds the write lock.
-        if not connection.connection.dbapi_connection.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        raise RuntimeError(
-            f"the transparency log runs on PostgreSQL or SQLite, not {connection.dialect.name}"
-        )
+    db.serialise_writes(session, key=APPEND_LOCK_KEY)

@@ -95,3 +95,30 @@ def test_a_rolled_back_change_leaves_no_event(app: Flask, world: World) -> None:
     assert len(_events(app)) == before
     with db.session_scope(app) as session:
         assert audit.verify(session=session)[1] is None
+
+
+def test_concurrent_writers_extend_one_unbroken_chain(app: Flask, world: World) -> None:
+    import threading
+
+    barrier = threading.Barrier(12)
+    failures: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with db.session_scope(app) as session:
+                barrier.wait()
+                audit.record(session=session, actor=None, action=f"test.concurrent.{n}")
+                session.commit()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    actions = [e.action for e in _events(app)]
+    assert sum(a.startswith("test.concurrent.") for a in actions) == 12
+    with db.session_scope(app) as session:
+        assert audit.verify(session=session)[1] is None

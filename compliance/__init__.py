@@ -66,6 +66,8 @@ def _register(app: OpenAPI) -> None:
     from compliance.accounts.actor import current_actor
     from compliance.api import assessments as api_assessments
     from compliance.api import auth as api_auth
+    from compliance.api import certificates as api_certificates
+    from compliance.api import challenges as api_challenges
     from compliance.api import datasets as api_datasets
     from compliance.api import docs as api_docs
     from compliance.api import incidents as api_incidents
@@ -73,14 +75,20 @@ def _register(app: OpenAPI) -> None:
     from compliance.api import keys as api_keys
     from compliance.api import log as api_log
     from compliance.api import questionnaires as api_questionnaires
+    from compliance.api import review as api_review
     from compliance.api import scores as api_scores
+    from compliance.api import screening as api_screening
     from compliance.jobs import service as job_service
     from compliance.scheduling import runner as scheduling_runner
     from compliance.web import bp as web_bp
+    from compliance.web import certificates as web_certificates
+    from compliance.web import challenges as web_challenges
     from compliance.web import datasets as web_datasets
     from compliance.web import incidents as web_incidents
     from compliance.web import log as web_log
     from compliance.web import methodology as web_methodology
+    from compliance.web import review as web_review
+    from compliance.web import screening as web_screening
 
     db.init_app(app)
     errors.init_app(app)
@@ -95,6 +103,10 @@ def _register(app: OpenAPI) -> None:
         api_datasets.bp,
         api_incidents.bp,
         api_scores.bp,
+        api_screening.bp,
+        api_review.bp,
+        api_certificates.bp,
+        api_challenges.bp,
         api_log.bp,
         api_keys.bp,
         health.bp,
@@ -108,6 +120,10 @@ def _register(app: OpenAPI) -> None:
     app.register_blueprint(web_incidents.bp)
     app.register_blueprint(web_log.bp)
     app.register_blueprint(web_methodology.bp)
+    app.register_blueprint(web_review.bp)
+    app.register_blueprint(web_certificates.bp)
+    app.register_blueprint(web_challenges.bp)
+    app.register_blueprint(web_screening.bp)
     app.jinja_env.globals["current_actor"] = current_actor
     scheduling_runner.init_app(app)
     cli.init_app(app)

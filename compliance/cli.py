@@ -218,11 +218,14 @@ def scheduler_command(once: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from compliance.certificates.cli import verify_command
     from compliance.incidents.cli import incidents_group
+    from compliance.screening.cli import screening_group
     from compliance.transparency.cli import keys_group, log_group
 
     for command in (
         incidents_group,
+        screening_group,
         keys_group,
         log_group,
         init_command,
@@ -233,5 +236,6 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
         worker_command,
         scheduler_command,
+        verify_command,
     ):
         app.cli.add_command(command)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from compliance.accounts import service as account_service
 from compliance.accounts.models import OrganisationKind, Role, User
+from compliance.certificates.demo import seed_certificates
 
 DEMO_PASSWORD = "sentinel-demo-2026"  # noqa: S105  (demo world only, printed by seed-demo)
 
@@ -148,4 +149,5 @@ def seed(*, session: Session, now: datetime) -> list[DemoLogin]:
                 password=DEMO_PASSWORD,
             )
         logins.append(DemoLogin(spec.role_label, spec.login, DEMO_PASSWORD))
+    seed_certificates(session=session, now=now)
     return logins

@@ -3,6 +3,8 @@
 from compliance.accounts.models import ApiToken, Organisation, User
 from compliance.assessments.models import Answer, Assessment, Evidence
 from compliance.audit.models import AuditEvent, AuditHead
+from compliance.certificates.models import Certificate, CertificateSequence
+from compliance.challenges.models import Challenge, ChallengeFiler
 from compliance.datasets.models import DatasetRow, DatasetUpload, DatasetVersion
 from compliance.incidents.models import (
     Incident,
@@ -13,7 +15,15 @@ from compliance.incidents.models import (
     IncidentVersion,
 )
 from compliance.jobs.models import Job
+from compliance.notifications.models import OutboxMessage
 from compliance.scheduling.models import ScheduledRun
+from compliance.screening.models import (
+    Match,
+    MatchResponse,
+    PairDecision,
+    ScreeningRun,
+    ScreeningSecret,
+)
 from compliance.transparency.models import LogEntry, LogNode, LogTreeHead
 
 __all__ = [
@@ -22,6 +32,10 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "AuditHead",
+    "Certificate",
+    "CertificateSequence",
+    "Challenge",
+    "ChallengeFiler",
     "DatasetRow",
     "DatasetUpload",
     "DatasetVersion",
@@ -36,7 +50,13 @@ __all__ = [
     "LogEntry",
     "LogNode",
     "LogTreeHead",
+    "Match",
+    "MatchResponse",
     "Organisation",
+    "OutboxMessage",
+    "PairDecision",
     "ScheduledRun",
+    "ScreeningRun",
+    "ScreeningSecret",
     "User",
 ]

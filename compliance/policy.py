@@ -63,6 +63,11 @@ def submitted_by_own_organisation(actor: Actor | None, subject: Any) -> bool:
     return actor is not None and submitter is not None and submitter == actor.organisation_id
 
 
+def nobody_signed_in(actor: Actor | None, _subject: Any) -> bool:
+    """Anonymous callers (challenges may be filed without an account)."""
+    return actor is None
+
+
 # action -> (rule, what the action is, in words for the refusal message)
 RULES: dict[str, tuple[Rule, str]] = {
     "account.read": (signed_in, "see this account"),
@@ -100,6 +105,29 @@ RULES: dict[str, tuple[Rule, str]] = {
     "score.read": (either(reviewer, same_organisation), "see this assessment's score"),
     "log.read": (anyone, "read the transparency log"),
     "keys.read": (anyone, "read the public signing keys"),
+    "screening.run": (signed_in, "screen entities against the incident records"),
+    "match.list": (signed_in, "see incidents matched to organisations"),
+    "match.review": (reviewer, "confirm or dismiss incident matches"),
+    "match.respond": (
+        both(assessed, same_organisation),
+        "answer the incidents matched to this organisation",
+    ),
+    "review.queue": (reviewer, "see the review queue"),
+    "evidence.review": (reviewer, "mark evidence verified or rejected"),
+    "certificate.read": (anyone, "see certificates and the register"),
+    "certificate.verify": (anyone, "verify certificates"),
+    "certificate.change_status": (reviewer, "suspend, reinstate or revoke certificates"),
+    "challenge.file": (
+        either(nobody_signed_in, kind_in(OrganisationKind.ngo)),
+        "file challenges (NGO members, or anyone without signing in)",
+    ),
+    "challenge.read": (signed_in, "see challenges"),
+    "challenge.track": (anyone, "see the public challenge tracker"),
+    "challenge.respond": (
+        both(assessed, same_organisation),
+        "respond to a challenge against this organisation",
+    ),
+    "challenge.decide": (reviewer, "decide on challenges"),
 }
 
 

@@ -56,6 +56,17 @@ DEFAULTS: dict[str, Any] = {
     "DATASET_MAX_BYTES": 64 * 2**20,  # one uploaded suppliers or sites file
     "DATASET_MAX_ROWS": 200_000,  # rows in one uploaded file
     "DATASET_SYNC_MAX_BYTES": 2 * 2**20,  # larger uploads are checked by a job (202)
+    # Screening incidents against organisations, suppliers and sites
+    "SCREENING_SYNC_MAX_ENTITIES": 50,  # more posted entities are screened by a job (202)
+    "SCREENING_RADIUS_KM": 10.0,  # sites this close to a precisely located incident match
+    # Challenges: deadlines in days
+    "CHALLENGE_ACKNOWLEDGE_DAYS": 10,  # reviewers acknowledge (or refuse) a filed challenge
+    "CHALLENGE_RESPONSE_DAYS": 30,  # the company's window, from the acknowledgement
+    "CHALLENGE_DECISION_DAYS": 30,  # reviewers decide, from the response or its missed deadline
+    "CHALLENGE_REMINDER_DAYS": 3,  # reminders go out this long before a deadline
+    # Notifications
+    "SMTP_URL": None,  # smtp://user:password@host:587?starttls=true; None: outbox kept in the app
+    "MAIL_FROM": "hrd-sentinel@localhost",  # sender address of every e-mail
 }
 
 

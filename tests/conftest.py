@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,10 +114,19 @@ def rq_worker(
 
 
 def _empty_all_tables(url: str) -> None:
+    """Empty every table between tests. A job of the previous test may still be finishing in
+    the RQ worker and hold row locks; a deadlock then only means: wait and try again."""
     engine = db.make_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    for attempt in range(10):
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            break
+        except sa.exc.OperationalError:
+            if attempt == 9:
+                raise
+            time.sleep(0.5)
     engine.dispose()
 
 

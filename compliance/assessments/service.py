@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from compliance import policy
@@ -402,6 +404,7 @@ def submit(*, session: Session, actor: Actor, assessment: Assessment, now: datet
     return assessment
 
 
+_REVIEWABLE = frozenset({AssessmentStatus.submitted, AssessmentStatus.under_review})
 _DECISIONS: dict[str, tuple[frozenset[AssessmentStatus], AssessmentStatus]] = {
     "start_review": (frozenset({AssessmentStatus.submitted}), AssessmentStatus.under_review),
     "request_changes": (
@@ -436,7 +439,15 @@ def decide(
     unknown = sorted(qid for qid in decision.comments if definition.question(qid) is None)
     if unknown:
         raise InvalidInput(f"Comments name questions that do not exist: {', '.join(unknown)}.")
-    assessment.status = target
+    if decision.decision == "approve":
+        # Certificates build on assessments, so this module imports them only when approving.
+        from compliance.certificates import issuing as certificate_issuing
+        from compliance.certificates.issuer import Issuer
+
+        score = certificate_issuing.certifiable_score(
+            session=session, assessment=assessment, as_of=now.date()
+        )
+    _claim_transition(session=session, assessment=assessment, allowed_from=allowed_from, to=target)
     assessment.decision_note = decision.note
     if decision.decision == "request_changes":
         assessment.review_comments = dict(decision.comments)
@@ -455,4 +466,74 @@ def decide(
         subject=assessment,
         now=now,
     )
+    if decision.decision == "approve":
+        certificate_issuing.issue(
+            session=session,
+            actor=actor,
+            assessment=assessment,
+            questionnaire=definition,
+            score=score,
+            issuer=Issuer.current(),
+            now=now,
+        )
     return assessment
+
+
+def _claim_transition(
+    *,
+    session: Session,
+    assessment: Assessment,
+    allowed_from: frozenset[AssessmentStatus],
+    to: AssessmentStatus,
+) -> None:
+    """Move the status with a conditional UPDATE, so that of two reviewers deciding at once
+    (or one clicking twice) exactly one succeeds and the other gets a conflict."""
+    moved = session.execute(
+        sa.update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status.in_(allowed_from))
+        .values(status=to)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        session.refresh(assessment, ["status"])
+        raise Conflict(
+            f"Assessment {assessment.id} was just decided by someone else: it is now "
+            f"{assessment.status.replace('_', ' ')}. Reload it."
+        )
+    set_committed_value(assessment, "status", to)
+
+
+def review_evidence(
+    *,
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    evidence: Evidence,
+    review: EvidenceReview,
+    note: str | None,
+    now: datetime,
+) -> Evidence:
+    """A reviewer's judgement of one evidence item; rejected items no longer count in the score
+    and the company sees the note."""
+    if assessment.status not in _REVIEWABLE:
+        raise Conflict(
+            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; evidence is "
+            "reviewed while the assessment is submitted or under review."
+        )
+    if review is EvidenceReview.rejected and not (note and note.strip()):
+        raise InvalidInput(
+            "Say why the evidence is rejected: the company reads the note to fix it.",
+            errors=[ProblemDetail(pointer="/note", detail="required when rejecting")],
+        )
+    evidence.review = review
+    evidence.review_note = note.strip() if note else None
+    session.add(evidence)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="assessment.evidence_reviewed",
+        subject=evidence,
+        details={"assessment_id": assessment.id, "review": review.value},
+        now=now,
+    )
+    return evidence

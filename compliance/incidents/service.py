@@ -46,6 +46,7 @@ from compliance.incidents.vocabulary import (
     VerificationStatus,
 )
 from compliance.pagination import Page, paginate
+from compliance.screening import triggers as screening_triggers
 
 _LOOKUP_CHUNK = 500
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
@@ -245,6 +246,9 @@ def apply_drafts(
         ]
         if protected:
             session.execute(sa.insert(IncidentProtected), protected)
+    screening_triggers.incidents_changed(
+        session=session, incident_ids=outcome.changed_incident_ids, recorded_at=now
+    )
     return outcome
 
 

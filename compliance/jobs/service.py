@@ -69,6 +69,10 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "compliance.jobs.maintenance",
     "compliance.incidents.tasks",
     "compliance.datasets.tasks",
+    "compliance.screening.tasks",
+    "compliance.certificates.tasks",
+    "compliance.challenges.tasks",
+    "compliance.notifications.tasks",
 )
 
 

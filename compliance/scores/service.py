@@ -10,6 +10,7 @@ from sqlmodel import Session
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment, AssessmentStatus, EvidenceReview
 from compliance.errors import Conflict
+from compliance.screening import facts as screening_facts
 from questionnaires.visibility import visible_question_ids
 from scoring import (
     AssessmentFacts,
@@ -50,15 +51,11 @@ def as_of_for(assessment: Assessment, *, today: date) -> date:
 
 
 def incident_facts_for(*, session: Session, organisation_id: int) -> list[IncidentFacts]:
-    """Incidents matched to the organisation whose match a reviewer confirmed, as scoring facts.
-
-    Matches (incident <-> organisation, supplier or site, with review decisions) are built by
-    the screening issue, which fills this in: one `IncidentFacts` per confirmed match with the
-    incident's current version, its verification status, whether the match is to the
-    organisation or a site (own operations) or to a supplier (value chain), and the
-    organisation's response. Until then no incident is matched, so none is scored.
-    """
-    return []
+    """Incidents matched to the organisation whose match a reviewer confirmed, as scoring facts:
+    one per incident, with its current version and verification status, linked to own
+    operations (the organisation, a subsidiary or a site) or the value chain (a supplier), and
+    the organisation's response (see `compliance.screening.facts`)."""
+    return screening_facts.incident_facts_for(session=session, organisation_id=organisation_id)
 
 
 def assessment_facts(*, session: Session, assessment: Assessment) -> AssessmentFacts:

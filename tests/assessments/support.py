@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from compliance.certificates.demo import STRONG_ANSWERS
 from questionnaires.model import AnswerType, Question
 from questionnaires.registry import default_registry
 from questionnaires.visibility import visible_question_ids
@@ -37,3 +38,8 @@ def complete_answers(key: str = "company") -> dict:
         if question.id in visible_question_ids(definition, answers):
             answers[question.id] = minimal_answer(question)
     return answers
+
+
+def certifiable_answers() -> dict:
+    """A strong company's answers (the demo's): with evidence they reach a certifiable tier."""
+    return dict(STRONG_ANSWERS)

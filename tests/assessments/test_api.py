@@ -9,7 +9,7 @@ from flask import Flask
 
 from compliance import db
 from compliance.assessments.models import Answer, Evidence
-from tests.assessments.support import complete_answers
+from tests.assessments.support import certifiable_answers, complete_answers
 from tests.conftest import World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -185,10 +185,12 @@ def test_evidence_links_must_be_web_addresses(client, world: World) -> None:
     assert unknown.status_code == 422 and "Q404" in unknown.json["detail"]
 
 
-def _complete(client, world: World, assessment_id: int) -> None:
+def _complete(client, world: World, assessment_id: int, answers: dict | None = None) -> None:
     base = f"/api/v1/assessments/{assessment_id}"
     saved = client.patch(
-        f"{base}/answers", json={"answers": complete_answers()}, headers=world["company_a"].headers
+        f"{base}/answers",
+        json={"answers": answers or complete_answers()},
+        headers=world["company_a"].headers,
     )
     assert saved.status_code == 200, saved.json
     for item in saved.json["missing"]:
@@ -221,7 +223,7 @@ def test_reviewer_requests_changes_company_resubmits_reviewer_approves(
 ) -> None:
     assessment = start(client, world)
     base = f"/api/v1/assessments/{assessment['id']}"
-    _complete(client, world, assessment["id"])
+    _complete(client, world, assessment["id"], certifiable_answers())
     client.post(f"{base}/submit", headers=world["company_a"].headers)
     self_approval = client.post(
         f"{base}/decision", json={"decision": "approve"}, headers=world["company_a"].headers

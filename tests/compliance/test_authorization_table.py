@@ -22,15 +22,22 @@ from compliance.accounts.actor import Actor
 from compliance.accounts.models import Organisation, User
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import AssessmentCreate
+from compliance.certificates import service as certificate_service
+from compliance.certificates.issuer import Issuer
+from compliance.challenges import service as challenge_service
+from compliance.challenges.deadlines import DeadlinePolicy
+from compliance.challenges.models import ChallengeCreate, ChallengeDecisionIn
 from compliance.clock import now
 from compliance.incidents import service as incident_service
 from compliance.incidents.content import IncidentContent, IncidentDraft
 from compliance.incidents.models import Incident, IncidentFeed
 from compliance.jobs.models import Job
+from compliance.screening.models import Match
 from compliance.storage import FileStore
 from compliance.transparency import service as log_service
 from questionnaires.registry import default_registry
 from questionnaires.xlsx_template import build_template
+from tests.certificates.support import probe_certificate
 from tests.conftest import PASSWORD, World, csrf_token, sign_in
 
 IDENTITIES = ("anonymous", "company_a", "company_b", "investor", "ngo", "reviewer")
@@ -66,6 +73,10 @@ class Subjects:
     evidence_id: int
     incident_ref: str
     feed_id: int
+    match_id: int
+    cert_id: str
+    challenge_case: str  # acknowledged: awaiting company A's response
+    filed_case: str  # filed: awaiting acknowledgement
 
 
 @dataclass
@@ -100,6 +111,10 @@ def _sites_csv() -> dict:
 
 def _assessment(suffix: str = "") -> Callable[[Subjects], str]:
     return lambda s: f"/api/v1/assessments/{s.assessment_id}{suffix}"
+
+
+def _certificate(suffix: str = "") -> Callable[[Subjects], str]:
+    return lambda s: f"/api/v1/certificates/{s.cert_id}{suffix}"
 
 
 OWNER_AND_REVIEWER = {
@@ -482,6 +497,48 @@ TABLE: list[Probe] = [
         signed_in(200, anonymous=302),
         path=lambda s: f"/incidents/{s.incident_ref}",
     ),
+    Probe(
+        "POST",
+        "/api/v1/screenings",
+        signed_in(200, anonymous=401),
+        json=lambda identity: {"entities": [{"name": "Minera Alfa"}]},
+    ),
+    Probe("GET", "/api/v1/matches", signed_in(200, anonymous=401)),
+    Probe(
+        "GET",
+        "/api/v1/matches/<int:match_id>",
+        {**signed_in(200, anonymous=401), "company_b": 404},  # confirmed: investors, NGOs see it
+        path=lambda s: f"/api/v1/matches/{s.match_id}",
+    ),
+    Probe(
+        "POST",
+        "/api/v1/matches/<int:match_id>/review",
+        {**REVIEWER_ONLY, "reviewer": 200},
+        path=lambda s: f"/api/v1/matches/{s.match_id}/review",
+        json=lambda identity: {"decision": "dismiss", "reason": "another company"},
+    ),
+    Probe(
+        "POST",
+        "/api/v1/matches/<int:match_id>/response",
+        {**owner_edits(200), "investor": 403, "ngo": 403},
+        path=lambda s: f"/api/v1/matches/{s.match_id}/response",
+        json=lambda identity: {"public_response": "We are investigating."},
+    ),
+    Probe("GET", "/matches", signed_in(200, anonymous=302)),
+    Probe(
+        "POST",
+        "/matches/<int:match_id>/review",
+        {**everyone(403), "anonymous": 302, "reviewer": 302},
+        path=lambda s: f"/matches/{s.match_id}/review",
+        web_form=lambda identity: {"decision": "dismiss", "reason": "another company"},
+    ),
+    Probe(
+        "POST",
+        "/matches/<int:match_id>/response",
+        {**web_edit(302), "investor": 403, "ngo": 403},
+        path=lambda s: f"/matches/{s.match_id}/response",
+        web_form=lambda identity: {"public_response": "We are investigating."},
+    ),
     Probe("GET", "/api/v1/log/head", everyone(200)),
     Probe("GET", "/api/v1/log/entries", everyone(200)),
     Probe(
@@ -498,6 +555,72 @@ TABLE: list[Probe] = [
     ),
     Probe("GET", "/.well-known/hrd-sentinel/keys.json", everyone(200)),
     Probe("GET", "/log", everyone(200)),
+    Probe("GET", "/api/v1/register", everyone(200)),
+    Probe("GET", "/api/v1/certificates/<cert_id>", everyone(200), path=_certificate()),
+    Probe("GET", "/api/v1/certificates/<cert_id>.json", everyone(200), path=_certificate(".json")),
+    Probe("GET", "/api/v1/certificates/<cert_id>.pdf", everyone(200), path=_certificate(".pdf")),
+    Probe(
+        "POST",
+        "/api/v1/certificates/<cert_id>/status",
+        {**REVIEWER_ONLY, "reviewer": 200},
+        path=_certificate("/status"),
+        json=lambda identity: {"action": "suspend", "reason": "A challenge is being examined."},
+    ),
+    Probe(
+        "GET",
+        "/api/v1/status-lists/<purpose>",
+        everyone(200),
+        path=lambda s: "/api/v1/status-lists/revocation",
+    ),
+    Probe(
+        "POST",
+        "/api/v1/verify",
+        everyone(200),
+        json=lambda identity: {"cert_id": "HRD-2026-000001"},
+    ),
+    Probe(
+        "POST",
+        "/api/v1/assessments/<int:assessment_id>/evidence/<int:evidence_id>/review",
+        {**owner_edits(404), "company_a": 403, "reviewer": 409},  # draft: not yet reviewable
+        path=lambda s: f"/api/v1/assessments/{s.assessment_id}/evidence/{s.evidence_id}/review",
+        json=lambda identity: {"review": "verified"},
+    ),
+    Probe("GET", "/register", everyone(200)),
+    Probe(
+        "GET", "/certificates/<cert_id>", everyone(200), path=lambda s: f"/certificates/{s.cert_id}"
+    ),
+    Probe(
+        "POST",
+        "/certificates/<cert_id>/status",
+        {**everyone(403), "anonymous": 302, "reviewer": 302},
+        path=lambda s: f"/certificates/{s.cert_id}/status",
+        web_form=lambda identity: {"action": "suspend", "reason": "A challenge is being examined."},
+    ),
+    Probe("GET", "/verify", everyone(200)),
+    Probe(
+        "POST", "/verify", everyone(200), web_form=lambda identity: {"cert_id": "HRD-2026-000001"}
+    ),
+    Probe("GET", "/review", {**everyone(403), "anonymous": 302, "reviewer": 200}),
+    Probe(
+        "GET",
+        "/review/<int:assessment_id>",
+        {**everyone(403), "anonymous": 302, "reviewer": 200},
+        path=lambda s: f"/review/{s.assessment_id}",
+    ),
+    Probe(
+        "POST",
+        "/review/<int:assessment_id>/evidence/<int:evidence_id>",
+        {**everyone(403), "anonymous": 302, "reviewer": 302},
+        path=lambda s: f"/review/{s.assessment_id}/evidence/{s.evidence_id}",
+        web_form=lambda identity: {"review": "verified"},
+    ),
+    Probe(
+        "POST",
+        "/review/<int:assessment_id>/decision",
+        {**everyone(403), "anonymous": 302, "reviewer": 302},
+        path=lambda s: f"/review/{s.assessment_id}/decision",
+        web_form=lambda identity: {"decision": "approve"},
+    ),
     Probe("GET", "/", everyone(200)),
     Probe("GET", "/methodology", everyone(200)),
     Probe("GET", "/methodology.pdf", everyone(200)),
@@ -519,6 +642,78 @@ TABLE: list[Probe] = [
         path=lambda s: f"/account/tokens/{s.web_token_id}/revoke",
         web_form=lambda identity: {},
     ),
+    Probe(
+        "POST",
+        "/api/v1/certificates/<cert_id>/challenges",
+        {**everyone(403), "anonymous": 201, "ngo": 201},
+        path=_certificate("/challenges"),
+        json=lambda identity: {"grounds": "The scope leaves out the northern mine entirely."},
+    ),
+    Probe(
+        "GET",
+        "/api/v1/challenges/<case_number>",
+        {**OWNER_AND_REVIEWER, "ngo": 200},
+        path=lambda s: f"/api/v1/challenges/{s.challenge_case}",
+    ),
+    Probe(
+        "POST",
+        "/api/v1/challenges/<case_number>/response",
+        {**OWNER_AND_REVIEWER, "ngo": 403, "reviewer": 403},
+        path=lambda s: f"/api/v1/challenges/{s.challenge_case}/response",
+        json=lambda identity: {"response": "The northern mine closed in 2025; see the permit."},
+    ),
+    Probe(
+        "POST",
+        "/api/v1/challenges/<case_number>/decision",
+        {**REVIEWER_ONLY, "reviewer": 200},
+        path=lambda s: f"/api/v1/challenges/{s.filed_case}/decision",
+        json=lambda identity: {"action": "acknowledge"},
+    ),
+    Probe(
+        "GET",
+        "/certificates/<cert_id>/challenges",
+        everyone(200),
+        path=lambda s: f"/certificates/{s.cert_id}/challenges",
+    ),
+    Probe("GET", "/challenges/triage", {**SUBMITTER_PAGES, "ngo": 403}),
+    Probe(
+        "GET",
+        "/certificates/<cert_id>/challenges/new",
+        {**everyone(403), "anonymous": 200, "ngo": 200},
+        path=lambda s: f"/certificates/{s.cert_id}/challenges/new",
+    ),
+    Probe(
+        "POST",
+        "/certificates/<cert_id>/challenges/new",
+        {**everyone(403), "anonymous": 302, "ngo": 302},
+        path=lambda s: f"/certificates/{s.cert_id}/challenges/new",
+        web_form=lambda identity: {
+            "claim": "scope",
+            "grounds": "The scope leaves out the northern mine entirely.",
+        },
+    ),
+    Probe("GET", "/challenges", signed_in(200, anonymous=302)),
+    Probe(
+        "GET",
+        "/challenges/<case_number>",
+        {**web_view(200), "ngo": 200},
+        path=lambda s: f"/challenges/{s.challenge_case}",
+    ),
+    Probe(
+        "POST",
+        "/challenges/<case_number>/response",
+        {**web_view(302), "ngo": 403, "reviewer": 403},
+        path=lambda s: f"/challenges/{s.challenge_case}/response",
+        web_form=lambda identity: {"response": "The northern mine closed in 2025; see the permit."},
+    ),
+    Probe(
+        "POST",
+        "/challenges/<case_number>/decision",
+        {**everyone(403), "anonymous": 302, "reviewer": 302},
+        path=lambda s: f"/challenges/{s.filed_case}/decision",
+        web_form=lambda identity: {"action": "acknowledge"},
+    ),
+    Probe("GET", "/messages", signed_in(200, anonymous=302)),
 ]
 
 
@@ -600,9 +795,35 @@ def subjects(app: Flask, world: World) -> Subjects:
             session=session, kind="methodology.published", payload={"version": 1}, now=now()
         )
         session.commit()
-        incident_ref = session.exec(select(Incident.ref)).one()
+        incident = session.exec(select(Incident)).one()
+        match = Match(
+            incident_id=incident.id,
+            incident_version=1,
+            entity_kind="organisation",
+            entity_key=str(owner.organisation_id),
+            organisation_id=owner.organisation_id,
+            method="name",
+            score=95,
+            suggested=True,
+            explanation="name 'Minera Alfa S.A.' ≈ 'Minera Alfa SA' 95",
+            path=[
+                {"kind": "organisation", "id": owner.organisation_id, "name": "Minera Alfa S.A."}
+            ],
+            status="confirmed",
+            active=False,  # the probe incident names no company: screening no longer finds it
+            facts_fingerprint="0" * 64,
+            finding_hash="0" * 64,
+        )
+        session.add(match)
+        cert_id = probe_certificate(app, session, assessment_id=assessment.id)
+        session.commit()
+        challenge_case, filed_case = _probe_challenges(app, session, world, cert_id)
         return Subjects(
-            incident_ref=incident_ref,
+            challenge_case=challenge_case,
+            filed_case=filed_case,
+            cert_id=cert_id,
+            incident_ref=incident.ref,
+            match_id=match.id,
             feed_id=feed.id,
             job_id=job.id,
             api_token_id=api_token.id,
@@ -610,6 +831,40 @@ def subjects(app: Flask, world: World) -> Subjects:
             assessment_id=assessment.id,
             evidence_id=evidence.id,
         )
+
+
+def _probe_challenges(app: Flask, session, world: World, cert_id: str) -> tuple[str, str]:
+    """Two challenges by the NGO against company A's certificate: one acknowledged, one filed."""
+    ngo_user = session.get(User, world["ngo"].user_id)
+    ngo = Actor(user=ngo_user, organisation=session.get(Organisation, ngo_user.organisation_id))
+    reviewer_user = session.get(User, world["reviewer"].user_id)
+    reviewer = Actor(
+        user=reviewer_user, organisation=session.get(Organisation, reviewer_user.organisation_id)
+    )
+    certificate = certificate_service.get(session=session, cert_id=cert_id)
+    rules = DeadlinePolicy()
+    cases = []
+    for _ in range(2):
+        challenge = challenge_service.file(
+            session=session,
+            actor=ngo,
+            certificate=certificate,
+            challenge_in=ChallengeCreate(grounds="The grievance mechanism does not exist."),
+            rules=rules,
+            now=now(),
+        )
+        cases.append(challenge)
+    challenge_service.decide(
+        session=session,
+        actor=reviewer,
+        challenge=cases[0],
+        decision=ChallengeDecisionIn(action="acknowledge"),
+        rules=rules,
+        issuer=Issuer.from_config(app.config),
+        now=now(),
+    )
+    session.commit()
+    return cases[0].case_number, cases[1].case_number
 
 
 def _call(

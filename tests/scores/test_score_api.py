@@ -15,7 +15,7 @@ from compliance.clock import now
 from compliance.scores import service as score_service
 from compliance.scores.models import ScorePublic
 from scoring import EvidenceLevel, inputs_hash
-from tests.assessments.support import complete_answers
+from tests.assessments.support import certifiable_answers
 from tests.conftest import World, sign_in
 
 
@@ -129,7 +129,7 @@ def _complete_and_submit(client: FlaskClient, world: World, assessment_id: int) 
     headers = world["company_a"].headers
     saved = client.patch(
         f"/api/v1/assessments/{assessment_id}/answers",
-        json={"answers": complete_answers()},
+        json={"answers": certifiable_answers()},
         headers=headers,
     )
     for item in saved.json["missing"]:

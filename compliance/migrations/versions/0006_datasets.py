@@ -1,7 +1,7 @@
 """supplier and site datasets: uploads, versions and their rows
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-28 18:34:14.097847
 """
 

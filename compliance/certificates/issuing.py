@@ -1,0 +1,207 @@
+"""Issuing a certificate when a reviewer approves an assessment, in the approval's transaction.
+
+Everything happens before the caller commits: the row with its public id, the signed
+credential, the PDF (rendered here, about 0.2 s, so the approval stays one atomic step), the
+superseding of the organisation's previous certificate, the audit events and, last, the
+transparency-log entries. A failure anywhere leaves no certificate and no approval.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from compliance.accounts.models import Organisation
+from compliance.assessments.models import Assessment
+from compliance.audit import service as audit
+from compliance.certificates import credential as vc
+from compliance.certificates import public_ids, rendering, status
+from compliance.certificates.issuer import Issuer
+from compliance.certificates.models import Certificate, CertificateStatus
+from compliance.datasets.kinds import DatasetKind
+from compliance.datasets.models import DatasetVersion
+from compliance.errors import Conflict
+from compliance.scores import service as score_service
+from questionnaires.model import Questionnaire
+from scoring import Score, Tier
+
+VALIDITY_MONTHS = 12
+
+
+class NotCertifiable(Conflict):
+    """The score does not reach a certified tier: the assessment can only be rejected."""
+
+
+def certifiable_score(*, session: Session, assessment: Assessment, as_of: date) -> Score:
+    """The score approval would certify; refused when its tier is 'not certified'."""
+    score = score_service.score_assessment(session=session, assessment=assessment, as_of=as_of)
+    require_certifiable(score, assessment)
+    return score
+
+
+def require_certifiable(score: Score, assessment: Assessment) -> None:
+    """Refuse approval of a score whose tier is 'not certified', saying what to do instead."""
+    if score.tier is Tier.NOT_CERTIFIED:
+        reasons = "; ".join(cap.reason for cap in score.caps) or (
+            f"the score {score.total:.1f} is below the lowest certified tier"
+        )
+        raise NotCertifiable(
+            f"Assessment {assessment.id} is not certifiable ({reasons}), so approving it would "
+            "issue no certificate. Reject it, or request changes, instead."
+        )
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def scope_of(*, session: Session, assessment_id: int) -> dict[str, Any]:
+    """The sites and suppliers the assessment listed: their counts and dataset version ids.
+
+    Datasets are optional; a kind with no accepted version counts as not given (None).
+    """
+    scope: dict[str, Any] = {"sites": None, "suppliers": None, "dataset_versions": []}
+    versions = session.exec(
+        select(DatasetVersion)
+        .where(DatasetVersion.assessment_id == assessment_id)
+        .order_by(DatasetVersion.kind, DatasetVersion.version.desc())
+    ).all()
+    for version in versions:
+        kind = DatasetKind(version.kind).value
+        if scope[kind] is None:
+            scope[kind] = version.row_count
+            scope["dataset_versions"].append(version.id)
+    scope["dataset_versions"].sort()
+    return scope
+
+
+def section_scores(score: Score, questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    titles = {section.id: section.title.get("en", section.id) for section in questionnaire.sections}
+    return [
+        {
+            "section_id": section.section_id,
+            "label": titles.get(section.section_id, section.section_id),
+            "percent": round(section.percent, 1),
+        }
+        for section in score.sections
+    ]
+
+
+def issue(
+    *,
+    session: Session,
+    actor: Any,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    score: Score,
+    issuer: Issuer,
+    now: datetime,
+) -> Certificate:
+    """Issue the certificate of an assessment being approved; the caller commits."""
+    require_certifiable(score, assessment)
+    existing = session.exec(
+        select(Certificate).where(Certificate.assessment_id == assessment.id)
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"Assessment {assessment.id} already has certificate {existing.cert_id}; an "
+            "assessment is certified once."
+        )
+    organisation = session.get(Organisation, assessment.organisation_id)
+    issued_at = now.replace(microsecond=0)
+    number = public_ids.next_number(session=session, year=issued_at.year)
+    key = issuer.signing_key()
+    certificate = Certificate(
+        cert_id=public_ids.format_cert_id(issued_at.year, number),
+        year=issued_at.year,
+        number=number,
+        assessment_id=assessment.id,
+        organisation_id=organisation.id,
+        organisation_name=organisation.name,
+        country=organisation.country,
+        sector=organisation.sector,
+        tier=score.tier,
+        score=round(score.total, 1),
+        sections=section_scores(score, questionnaire),
+        scope=scope_of(session=session, assessment_id=assessment.id),
+        issued_at=issued_at,
+        expires_at=add_months(issued_at, VALIDITY_MONTHS),
+        methodology_id=score.methodology_id,
+        methodology_version=score.methodology_version,
+        methodology_hash=score.methodology_hash,
+        questionnaire=score.questionnaire,
+        inputs_hash=score.inputs_hash,
+        status=CertificateStatus.active,
+        status_changed_at=issued_at,
+        credential="",
+        credential_sha256="",
+        key_id=key.kid,
+        key_fingerprint=key.fingerprint,
+        issued_by_id=getattr(actor, "id", None),
+    )
+    session.add(certificate)
+    session.flush()
+    signed = vc.sign(
+        vc.unsigned_credential(
+            certificate, tier_label=rendering.tier_label(certificate), base_url=issuer.base_url
+        ),
+        key=key,
+        base_url=issuer.base_url,
+        now=issued_at,
+    )
+    certificate.credential = vc.canonical_text(signed)
+    certificate.credential_sha256 = vc.sha256_of(signed)
+    superseded = _supersede_previous(
+        session=session, actor=actor, certificate=certificate, issuer=issuer, now=issued_at
+    )
+    rendering.render_and_store(certificate=certificate, issuer=issuer)
+    session.add(certificate)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="certificate.issued",
+        subject=certificate,
+        details={
+            "cert_id": certificate.cert_id,
+            "assessment_id": assessment.id,
+            "tier": certificate.tier.value,
+            "credential_sha256": certificate.credential_sha256,
+        },
+        now=now,
+    )
+    status.append_to_log(session=session, issued=certificate, changed=superseded, now=now)
+    return certificate
+
+
+def _supersede_previous(
+    *, session: Session, actor: Any, certificate: Certificate, issuer: Issuer, now: datetime
+) -> list[Certificate]:
+    previous = session.exec(
+        select(Certificate)
+        .where(
+            Certificate.organisation_id == certificate.organisation_id,
+            Certificate.id != certificate.id,
+            Certificate.status.in_(status.TRANSITIONS["supersede"][0]),
+        )
+        .order_by(Certificate.id)
+    ).all()
+    for old in previous:
+        status.transition(
+            session=session,
+            actor=actor,
+            certificate=old,
+            action="supersede",
+            reason=f"Replaced by certificate {certificate.cert_id}.",
+            now=now,
+            superseded_by=certificate,
+        )
+        rendering.render_and_store(certificate=old, issuer=issuer)
+        session.add(old)
+    return list(previous)

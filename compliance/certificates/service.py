@@ -1,0 +1,173 @@
+"""Reading certificates: by public id, by assessment, the searchable register, and the public
+view of one certificate (the only shape in which a certificate leaves the building)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from compliance.certificates import public_ids, rendering
+from compliance.certificates.credential import certificate_url, issuer_id
+from compliance.certificates.issuer import Issuer
+from compliance.certificates.models import (
+    Certificate,
+    CertificateLinks,
+    CertificatePublic,
+    CertificateStatus,
+    CertificateSummary,
+    ScopePublic,
+    SectionScorePublic,
+)
+from compliance.errors import NotFound, ServiceUnavailable
+from compliance.pagination import Page, paginate
+from scoring import Tier
+
+
+class PdfNotReady(ServiceUnavailable):
+    """The stored PDF is missing (lost storage); it is never rendered on request."""
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    name: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    tier: Tier | None = None
+    status: CertificateStatus | None = None
+
+
+def get(*, session: Session, cert_id: str) -> Certificate:
+    """A certificate by its public id; every certificate is public."""
+    certificate = None
+    if public_ids.is_cert_id(cert_id):
+        certificate = session.exec(
+            select(Certificate).where(Certificate.cert_id == cert_id)
+        ).first()
+    if certificate is None:
+        raise NotFound(
+            f"There is no certificate {cert_id[:40]} in the register. Certificate ids look like "
+            "HRD-2026-000123; search the register at /register."
+        )
+    return certificate
+
+
+def for_assessment(*, session: Session, assessment_id: int) -> Certificate | None:
+    return session.exec(
+        select(Certificate).where(Certificate.assessment_id == assessment_id)
+    ).first()
+
+
+def for_organisation(*, session: Session, organisation_id: int) -> list[Certificate]:
+    return list(
+        session.exec(
+            select(Certificate)
+            .where(Certificate.organisation_id == organisation_id)
+            .order_by(Certificate.id.desc())
+        )
+    )
+
+
+def register_page(
+    *, session: Session, filters: RegisterFilters, limit: int, cursor: str | None
+) -> Page[Certificate]:
+    """Certificates matching the filters, newest first."""
+    statement = sa.select(Certificate)
+    if filters.name:
+        pattern = "%" + _escape_like(filters.name.strip().lower()) + "%"
+        statement = statement.where(
+            sa.func.lower(Certificate.organisation_name).like(pattern, escape="\\")
+        )
+    if filters.country:
+        statement = statement.where(Certificate.country == filters.country.upper())
+    if filters.sector:
+        statement = statement.where(Certificate.sector == filters.sector)
+    if filters.tier:
+        statement = statement.where(Certificate.tier == filters.tier)
+    if filters.status:
+        statement = statement.where(Certificate.status == filters.status)
+    page = paginate(
+        session,
+        statement,
+        key=Certificate.id,
+        key_of=lambda row: row[0].id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page([row[0] for row in page.items], page.next_cursor)
+
+
+def links(certificate: Certificate, *, base_url: str) -> CertificateLinks:
+    api = f"{issuer_id(base_url)}/api/v1/certificates/{certificate.cert_id}"
+    return CertificateLinks(
+        page=certificate_url(base_url, certificate.cert_id),
+        credential=f"{api}.json",
+        pdf=f"{api}.pdf",
+    )
+
+
+def summary(certificate: Certificate, *, base_url: str) -> CertificateSummary:
+    return CertificateSummary(
+        cert_id=certificate.cert_id,
+        organisation_name=certificate.organisation_name,
+        country=certificate.country,
+        sector=certificate.sector,
+        tier=certificate.tier,
+        tier_label=rendering.tier_label(certificate),
+        score=certificate.score,
+        status=certificate.status,
+        issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at,
+        links=links(certificate, base_url=base_url),
+    )
+
+
+def public_view(*, session: Session, certificate: Certificate, base_url: str) -> CertificatePublic:
+    superseded_by = (
+        session.get(Certificate, certificate.superseded_by_id)
+        if certificate.superseded_by_id
+        else None
+    )
+    return CertificatePublic(
+        **summary(certificate, base_url=base_url).model_dump(),
+        sections=[SectionScorePublic(**section) for section in certificate.sections],
+        scope=ScopePublic(
+            sites=certificate.scope.get("sites"),
+            suppliers=certificate.scope.get("suppliers"),
+            dataset_versions=certificate.scope.get("dataset_versions", []),
+        ),
+        status_reason=certificate.status_reason,
+        status_changed_at=certificate.status_changed_at,
+        superseded_by=superseded_by.cert_id if superseded_by else None,
+        methodology_id=certificate.methodology_id,
+        methodology_version=certificate.methodology_version,
+        methodology_hash=certificate.methodology_hash,
+        questionnaire=certificate.questionnaire,
+        inputs_hash=certificate.inputs_hash,
+        credential_sha256=certificate.credential_sha256,
+        key_id=certificate.key_id,
+        key_fingerprint=certificate.key_fingerprint,
+        log_index=certificate.log_index,
+    )
+
+
+def stored_pdf(*, certificate: Certificate, issuer: Issuer) -> bytes:
+    """The PDF rendered at issue or at the last status change; never rendered here."""
+    if certificate.pdf_sha256 is None:
+        raise PdfNotReady(
+            f"The PDF of {certificate.cert_id} is not available yet; its signed JSON is at "
+            f"/api/v1/certificates/{certificate.cert_id}.json. Try again in a minute."
+        )
+    try:
+        return issuer.store.read(certificate.pdf_sha256)
+    except FileNotFoundError as exc:
+        raise PdfNotReady(
+            f"The PDF of {certificate.cert_id} is missing from storage; its signed JSON is at "
+            f"/api/v1/certificates/{certificate.cert_id}.json. The operators have to restore "
+            "the uploads folder."
+        ) from exc
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,1 @@
+"""Notifications: an outbox of e-mail messages, delivered over SMTP when configured."""

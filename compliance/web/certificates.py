@@ -1,0 +1,169 @@
+"""Public certificate pages: the register, each certificate, and verification by anyone; and
+the reviewers' status changes on a certificate's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from pydantic import ValidationError
+
+from compliance import db, policy
+from compliance.accounts.actor import current_actor
+from compliance.api.files import read_upload
+from compliance.certificates import service as certificate_service
+from compliance.certificates import status as certificate_status
+from compliance.certificates import verification
+from compliance.certificates.documents import MAX_JSON_BYTES, UnreadableCertificate
+from compliance.certificates.issuer import Issuer
+from compliance.certificates.models import (
+    STATUS_LABELS,
+    CertificateStatus,
+    RegisterQuery,
+    StatusChange,
+)
+from compliance.certificates.rendering import scope_lines
+from compliance.clock import now
+from compliance.errors import Conflict, InvalidInput
+from compliance.pagination import page_size
+from compliance.scores import service as score_service
+from scoring import Tier
+
+bp = Blueprint("web_certificates", __name__)
+
+MAX_UPLOAD = 20 * 2**20
+FILTERS = ("name", "country", "sector", "tier", "status")
+
+
+def _issuer() -> Issuer:
+    return Issuer.from_config(current_app.config)
+
+
+def _tier_choices() -> list[tuple[str, str]]:
+    rules = score_service.rules()
+    return [(t.value, rules.tier(t).label) for t in Tier if t is not Tier.NOT_CERTIFIED]
+
+
+@bp.get("/register")
+def register():
+    policy.require(current_actor(), "certificate.read")
+    raw = {name: request.args.get(name, "").strip() for name in (*FILTERS, "limit", "cursor")}
+    try:
+        query = RegisterQuery.model_validate({k: v for k, v in raw.items() if v})
+    except ValidationError:
+        flash("Some filters were not understood and were ignored; check the country code.")
+        query = RegisterQuery()
+    issuer = _issuer()
+    page = certificate_service.register_page(
+        session=db.session(),
+        filters=certificate_service.RegisterFilters(
+            name=query.name,
+            country=query.country,
+            sector=query.sector,
+            tier=query.tier,
+            status=query.status,
+        ),
+        limit=page_size(query.limit, current_app.config),
+        cursor=query.cursor,
+    )
+    filters = {name: raw[name] for name in (*FILTERS, "limit") if raw[name]}
+    return render_template(
+        "certificates/register.html",
+        certificates=[certificate_service.summary(c, base_url=issuer.base_url) for c in page.items],
+        next_cursor=page.next_cursor,
+        filters=filters,
+        tiers=_tier_choices(),
+        statuses=[(s.value, STATUS_LABELS[s]) for s in CertificateStatus],
+    )
+
+
+@bp.get("/certificates/<cert_id>")
+def certificate(cert_id: str):
+    actor = current_actor()
+    policy.require(actor, "certificate.read")
+    session = db.session()
+    record = certificate_service.get(session=session, cert_id=cert_id)
+    issuer = _issuer()
+    return render_template(
+        "certificates/certificate.html",
+        certificate=certificate_service.public_view(
+            session=session, certificate=record, base_url=issuer.base_url
+        ),
+        scope_lines=scope_lines(record.scope),
+        may_change=policy.allowed(actor, "certificate.change_status"),
+        actions=[
+            action
+            for action in ("suspend", "reinstate", "revoke")
+            if record.status in certificate_status.TRANSITIONS[action][0]
+        ],
+    )
+
+
+@bp.post("/certificates/<cert_id>/status")
+def change_status(cert_id: str):
+    actor = current_actor()
+    if actor is None:
+        return redirect(url_for("web.login", next=url_for(".certificate", cert_id=cert_id)))
+    policy.require(actor, "certificate.change_status")
+    session = db.session()
+    record = certificate_service.get(session=session, cert_id=cert_id)
+    try:
+        change = StatusChange.model_validate(
+            {"action": request.form.get("action", ""), "reason": request.form.get("reason", "")}
+        )
+        certificate_status.change_status(
+            session=session,
+            actor=actor,
+            certificate=record,
+            action=change.action,
+            reason=change.reason.strip(),
+            issuer=_issuer(),
+            now=now(),
+        )
+    except ValidationError:
+        session.rollback()
+        flash("Status not changed: choose an action and give a reason of at least 10 characters.")
+    except Conflict as exc:
+        session.rollback()
+        flash(f"Status not changed: {exc.detail}")
+    else:
+        session.commit()
+        flash(f"{record.cert_id} is now {record.status.value}.")
+    return redirect(url_for(".certificate", cert_id=record.cert_id))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():
+    policy.require(current_actor(), "certificate.verify")
+    report = None
+    problem = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            submission = verification.submission_from(
+                cert_id=request.form.get("cert_id", "")[:40],
+                file_data=(
+                    read_upload(upload, max_bytes=MAX_UPLOAD, what="certificate file")
+                    if upload is not None and upload.filename
+                    else None
+                ),
+                pasted=request.form.get("credential", "")[:MAX_JSON_BYTES],
+            )
+        except (UnreadableCertificate, InvalidInput) as error:
+            submission, problem = None, f"This cannot be verified: {_words(error)}."
+        if submission is None and problem is None:
+            problem = "Give a certificate id, or choose its PDF or JSON file, or paste its JSON."
+        if submission is not None:
+            session = db.session()
+            report = verification.verify(
+                session=session, submission=submission, issuer=_issuer(), now=now()
+            )
+            session.commit()
+    return render_template(
+        "certificates/verify.html",
+        report=report,
+        problem=problem,
+        cert_id=request.values.get("cert_id", "")[:40],
+    ), (422 if problem else 200)
+
+
+def _words(error: Exception) -> str:
+    return getattr(error, "detail", None) or str(error)

@@ -1,0 +1,302 @@
+"""Challenge pages: each certificate's public, redacted case tracker; filing (NGO members or
+anyone anonymously); the case page with the company's response form and the reviewers'
+decision form; the reviewers' triage list with overdue flags; and each user's messages (the
+outbox, readable without e-mail)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from pydantic import ValidationError
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from compliance import db, policy
+from compliance.accounts.actor import current_actor
+from compliance.certificates import service as certificate_service
+from compliance.certificates.issuer import Issuer
+from compliance.challenges import service as challenge_service
+from compliance.challenges.deadlines import DeadlinePolicy
+from compliance.challenges.models import (
+    ChallengeCreate,
+    ChallengeDecisionIn,
+    ChallengeResponseIn,
+    ChallengeState,
+    Outcome,
+)
+from compliance.challenges.service import DECISIONS
+from compliance.clock import now
+from compliance.errors import Conflict
+from compliance.notifications import service as outbox
+from compliance.web import login_required
+
+bp = Blueprint("web_challenges", __name__)
+
+
+@bp.get("/certificates/<cert_id>/challenges")
+def tracker(cert_id: str):
+    policy.require(current_actor(), "challenge.track")
+    session = db.session()
+    certificate = certificate_service.get(session=session, cert_id=cert_id)
+    moment = now()
+    return render_template(
+        "challenges/tracker.html",
+        cert_id=certificate.cert_id,
+        organisation_name=certificate.organisation_name,
+        under_challenge=challenge_service.is_under_challenge(
+            session=session, certificate_id=certificate.id
+        ),
+        cases=[
+            challenge_service.tracker_entry(session=session, challenge=c, now=moment)
+            for c in challenge_service.for_certificate(
+                session=session, certificate_id=certificate.id
+            )
+        ],
+    )
+
+
+@bp.get("/challenges/triage")
+@login_required
+def triage():
+    policy.require(current_actor(), "challenge.decide")
+    session = db.session()
+    moment = now()
+    return render_template(
+        "challenges/triage.html",
+        cases=[
+            challenge_service.tracker_entry(session=session, challenge=c, now=moment)
+            for c in challenge_service.open_cases(session=session)
+        ],
+    )
+
+
+@bp.get("/messages")
+@login_required
+def messages():
+    actor = current_actor()
+    policy.require(actor, "account.read")
+    return render_template(
+        "challenges/messages.html",
+        messages=outbox.for_user(session=db.session(), user_id=actor.id),
+    )
+
+
+class FileChallengeForm(FlaskForm):
+    claim = SelectField(
+        "What do you contest?",
+        choices=[
+            SelectChoice("certificate", "The whole certificate"),
+            SelectChoice("section", "A section"),
+            SelectChoice("indicator", "An indicator (question)"),
+            SelectChoice("scope", "The scope"),
+        ],
+    )
+    ref = StringField("Section or question id (for a section or an indicator)")
+    grounds = TextAreaField("Grounds", validators=[DataRequired(), Length(min=20, max=20_000)])
+    evidence_links = TextAreaField("Evidence links, one per line")
+    incident_refs = StringField("Incident references, separated by commas")
+    contact_email = EmailField(
+        "Contact e-mail (optional, kept protected; only if you are not signed in)",
+        validators=[Optional(), Email(), Length(max=320)],
+    )
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField(
+        "Your response", validators=[DataRequired(), Length(min=20, max=20_000)]
+    )
+    evidence_links = TextAreaField("Evidence links, one per line")
+
+
+class DecisionForm(FlaskForm):
+    action = SelectField("Step", choices=[SelectChoice(a, a.replace("_", " ")) for a in DECISIONS])
+    reasons = TextAreaField("Reasons (published)")
+    outcome = SelectField(
+        "Outcome (when upholding)",
+        validate_choice=False,  # optional: the decision model says when it is needed
+        choices=[SelectChoice("", "-"), *[SelectChoice(o.value, o.value) for o in Outcome]],
+    )
+    conditions = TextAreaField("Conditions (for an outcome of conditions)")
+    conditions_deadline = DateField("Conditions deadline", validators=[Optional()])
+
+
+def _lines(text: str | None, separator: str = "\n") -> list[str]:
+    return [part.strip() for part in (text or "").split(separator) if part.strip()]
+
+
+def _problems(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in error.errors()
+    )
+
+
+@bp.route("/certificates/<cert_id>/challenges/new", methods=["GET", "POST"])
+def file_challenge(cert_id: str):
+    actor = current_actor()
+    policy.require(actor, "challenge.file")
+    session = db.session()
+    certificate = certificate_service.get(session=session, cert_id=cert_id)
+    form = FileChallengeForm()
+    if form.validate_on_submit():
+        try:
+            challenge_in = ChallengeCreate.model_validate(
+                {
+                    "claims": [
+                        {"kind": form.claim.data, "ref": (form.ref.data or "").strip() or None}
+                    ],
+                    "grounds": form.grounds.data,
+                    "evidence_links": _lines(form.evidence_links.data),
+                    "incident_refs": _lines(form.incident_refs.data, ","),
+                    "contact_email": (form.contact_email.data or None) if actor is None else None,
+                }
+            )
+        except ValidationError as error:
+            flash(f"Not filed: {_problems(error)}")
+        else:
+            challenge = challenge_service.file(
+                session=session,
+                actor=actor,
+                certificate=certificate,
+                challenge_in=challenge_in,
+                rules=DeadlinePolicy.from_config(current_app.config),
+                now=now(),
+            )
+            session.commit()
+            flash(f"Challenge filed: your case number is {challenge.case_number}.")
+            if actor is None:
+                return redirect(url_for(".tracker", cert_id=certificate.cert_id))
+            return redirect(url_for(".case", case_number=challenge.case_number))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "challenges/file.html", form=form, cert_id=certificate.cert_id, anonymous=actor is None
+    ), status
+
+
+@bp.get("/challenges")
+@login_required
+def mine():
+    actor = current_actor()
+    policy.require(actor, "challenge.read")
+    session = db.session()
+    moment = now()
+    filed = challenge_service.filed_by_organisation(
+        session=session, organisation_id=actor.organisation_id
+    )
+    against = challenge_service.against_organisation(
+        session=session, organisation_id=actor.organisation_id
+    )
+    return render_template(
+        "challenges/mine.html",
+        filed=[
+            challenge_service.tracker_entry(session=session, challenge=c, now=moment) for c in filed
+        ],
+        against=[
+            challenge_service.tracker_entry(session=session, challenge=c, now=moment)
+            for c in against
+        ],
+    )
+
+
+def _case_page(case_number: str, *, status: int = 200):
+    actor = current_actor()
+    policy.require(actor, "challenge.read")
+    session = db.session()
+    challenge, full = challenge_service.visible(
+        session=session, actor=actor, case_number=case_number
+    )
+    may_respond = (
+        policy.allowed(actor, "challenge.respond", challenge)
+        and challenge.state == ChallengeState.awaiting_response
+    )
+    return render_template(
+        "challenges/case.html",
+        case=challenge_service.view(session=session, challenge=challenge, full=full, now=now()),
+        response_form=ResponseForm() if may_respond else None,
+        decision_form=DecisionForm() if policy.allowed(actor, "challenge.decide") else None,
+    ), status
+
+
+@bp.get("/challenges/<case_number>")
+@login_required
+def case(case_number: str):
+    return _case_page(case_number)
+
+
+@bp.post("/challenges/<case_number>/response")
+@login_required
+def respond(case_number: str):
+    actor = current_actor()
+    session = db.session()
+    challenge, _full = challenge_service.visible(
+        session=session, actor=actor, case_number=case_number
+    )
+    policy.require(actor, "challenge.respond", challenge)
+    form = ResponseForm()
+    if not form.validate_on_submit():
+        flash("Not sent: write a response of at least 20 characters.")
+        return _case_page(case_number, status=422)
+    try:
+        challenge_service.respond(
+            session=session,
+            actor=actor,
+            challenge=challenge,
+            response_in=ChallengeResponseIn.model_validate(
+                {"response": form.response.data, "evidence_links": _lines(form.evidence_links.data)}
+            ),
+            rules=DeadlinePolicy.from_config(current_app.config),
+            now=now(),
+        )
+    except ValidationError as error:
+        session.rollback()
+        flash(f"Not sent: {_problems(error)}")
+        return _case_page(case_number, status=422)
+    except Conflict as error:
+        session.rollback()
+        flash(f"Not sent: {error.detail}")
+        return _case_page(case_number, status=409)
+    session.commit()
+    flash("Your response was recorded; the reviewers now decide.")
+    return redirect(url_for(".case", case_number=case_number))
+
+
+@bp.post("/challenges/<case_number>/decision")
+@login_required
+def decide(case_number: str):
+    actor = current_actor()
+    policy.require(actor, "challenge.decide")
+    session = db.session()
+    challenge = challenge_service.get(session=session, case_number=case_number)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash("Not decided: check the form.")
+        return _case_page(case_number, status=422)
+    try:
+        challenge_service.decide(
+            session=session,
+            actor=actor,
+            challenge=challenge,
+            decision=ChallengeDecisionIn.model_validate(
+                {
+                    "action": form.action.data,
+                    "reasons": form.reasons.data or None,
+                    "outcome": form.outcome.data or None,
+                    "conditions": form.conditions.data or None,
+                    "conditions_deadline": form.conditions_deadline.data,
+                }
+            ),
+            rules=DeadlinePolicy.from_config(current_app.config),
+            issuer=Issuer.from_config(current_app.config),
+            now=now(),
+        )
+    except ValidationError as error:
+        session.rollback()
+        flash(f"Not decided: {_problems(error)}")
+        return _case_page(case_number, status=422)
+    except Conflict as error:
+        session.rollback()
+        flash(f"Not decided: {error.detail}")
+        return _case_page(case_number, status=409)
+    session.commit()
+    flash(f"{challenge.case_number} is now {challenge.state.value.replace('_', ' ')}.")
+    return redirect(url_for(".case", case_number=case_number))

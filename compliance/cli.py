@@ -38,9 +38,17 @@ def _fail(problem: Problem) -> None:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create or upgrade the database schema (COMPLIANCE_DATABASE_URL) and the signing key."""
+    """Create or upgrade the database schema (COMPLIANCE_DATABASE_URL), then record the
+    scoring methodology in force in the transparency log (once per version)."""
+    from compliance.scores import service as score_service
+
     db.upgrade(current_app)
     click.echo("Database schema is up to date.")
+    with db.session_scope() as session:
+        entry = score_service.publish_methodology(session=session, now=now())
+        session.commit()
+    if entry is not None:
+        click.echo(f"Methodology published in the transparency log (entry {entry.index}).")
 
 
 @click.group("db", cls=AppGroup)

@@ -81,6 +81,8 @@ class Certificate(SQLModel, table=True):
         default=None, sa_type=enum_column(CertificateStatus)
     )
     superseded_by_id: int | None = Field(default=None, foreign_key="certificate.id")
+    review_flag: str | None = Field(default=None, max_length=2000)
+    review_flagged_at: datetime | None = Field(default=None, sa_column=utc_column())
     issued_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=now, sa_column=utc_column(nullable=False))
 
@@ -156,6 +158,9 @@ class CertificatePublic(CertificateSummary):
     key_id: str
     key_fingerprint: str
     log_index: int | None = PydanticField(description="Transparency-log entry of the issue")
+    under_challenge: bool = PydanticField(
+        description="An admitted challenge stands against this certificate (being decided)"
+    )
 
 
 class RegisterPage(BaseModel):

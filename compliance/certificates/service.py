@@ -4,10 +4,12 @@ view of one certificate (the only shape in which a certificate leaves the buildi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from compliance.audit import service as audit
 from compliance.certificates import public_ids, rendering
 from compliance.certificates.credential import certificate_url, issuer_id
 from compliance.certificates.issuer import Issuer
@@ -20,6 +22,7 @@ from compliance.certificates.models import (
     ScopePublic,
     SectionScorePublic,
 )
+from compliance.challenges import service as challenge_service
 from compliance.errors import NotFound, ServiceUnavailable
 from compliance.pagination import Page, paginate
 from scoring import Tier
@@ -149,7 +152,36 @@ def public_view(*, session: Session, certificate: Certificate, base_url: str) ->
         key_id=certificate.key_id,
         key_fingerprint=certificate.key_fingerprint,
         log_index=certificate.log_index,
+        under_challenge=challenge_service.is_under_challenge(
+            session=session, certificate_id=certificate.id
+        ),
     )
+
+
+def flag_for_review(
+    *, session: Session, organisation_id: int, reason: str, now: datetime
+) -> list[Certificate]:
+    """Ask the reviewers to look again at the organisation's active certificates, because a
+    confirmed incident match now touches them (the screening service calls this)."""
+    flagged = list(
+        session.exec(
+            select(Certificate).where(
+                Certificate.organisation_id == organisation_id,
+                Certificate.status == CertificateStatus.active,
+            )
+        )
+    )
+    for certificate in flagged:
+        certificate.review_flag, certificate.review_flagged_at = reason[:2000], now
+        session.add(certificate)
+        audit.record(
+            session=session,
+            actor=None,
+            action="certificate.flagged_for_review",
+            subject=certificate,
+            now=now,
+        )
+    return flagged
 
 
 def stored_pdf(*, certificate: Certificate, issuer: Issuer) -> bytes:

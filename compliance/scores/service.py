@@ -3,14 +3,16 @@ the pure scorer. Nothing here decides points; `scoring` does."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment, AssessmentStatus, EvidenceReview
 from compliance.errors import Conflict
 from compliance.screening import facts as screening_facts
+from compliance.transparency import service as log_service
+from compliance.transparency.models import LogEntry, LogEntryKind
 from questionnaires.visibility import visible_question_ids
 from scoring import (
     AssessmentFacts,
@@ -97,3 +99,27 @@ def score_assessment(*, session: Session, assessment: Assessment, as_of: date) -
         return score(facts, rules(), as_of)
     except NoRulesForQuestionnaire as exc:
         raise Conflict(str(exc)) from exc
+
+
+def publish_methodology(*, session: Session, now: datetime) -> LogEntry | None:
+    """Record the methodology this service scores with in the public transparency log, once per
+    version: anyone can then see when a method came into force. None when already logged."""
+    current = rules()
+    logged = session.exec(
+        select(LogEntry.index).where(
+            LogEntry.kind == LogEntryKind.methodology_published,
+            LogEntry.entry.contains(current.content_hash),
+        )
+    ).first()
+    if logged is not None:
+        return None
+    return log_service.append(
+        session=session,
+        kind=LogEntryKind.methodology_published,
+        payload={
+            "methodology_id": current.id,
+            "version": current.version,
+            "content_hash": current.content_hash,
+        },
+        now=now,
+    )

@@ -14,7 +14,6 @@ Incidents always appear through their public view; protected fields never enter 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from compliance.accounts.actor import Actor
 from compliance.accounts.models import Organisation, OrganisationKind, User
 from compliance.assessments.models import Assessment, Evidence
 from compliance.audit import service as audit
+from compliance.certificates import service as certificate_service
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.incidents.models import Incident, IncidentPublic, IncidentRecord, IncidentVersion
 from compliance.pagination import Page, paginate
@@ -281,38 +281,19 @@ def review(
     return match
 
 
-def _certificate_service():
-    try:
-        return importlib.import_module("compliance.certificates.service")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("compliance.certificates", "compliance.certificates.service"):
-            raise
-        return None
-
-
 def on_match_confirmed(*, session: Session, match: Match, now: datetime) -> None:
-    """What a confirmation sets off: a confirmed match touching an active certificate flags it
-    for review.
-
-    Certificates live in `compliance.certificates`; when its service offers
-    `flag_for_review(*, session, organisation_id, reason, now)` it is called for the
-    organisation the match is shown on, and decides whether an active certificate is touched.
-    Without it, nothing is flagged. Either way the audit event `match.confirmed` is recorded,
-    saying whether certificates were asked to review.
-    """
-    certificates = _certificate_service()
-    flag = getattr(certificates, "flag_for_review", None) if certificates else None
+    """What a confirmation sets off: the organisation's active certificates are flagged for
+    the reviewers, and `match.confirmed` is audited with the certificates it touched."""
     incident = session.get(Incident, match.incident_id)
-    if flag is not None:
-        flag(
-            session=session,
-            organisation_id=match.organisation_id,
-            reason=(
-                f"Incident {incident.ref} was confirmed as linked to this organisation "
-                f"({match.method}, score {match.score})."
-            ),
-            now=now,
-        )
+    flagged = certificate_service.flag_for_review(
+        session=session,
+        organisation_id=match.organisation_id,
+        reason=(
+            f"Incident {incident.ref} was confirmed as linked to this organisation "
+            f"({match.method}, score {match.score})."
+        ),
+        now=now,
+    )
     reviewer = session.get(User, match.reviewed_by_id) if match.reviewed_by_id else None
     audit.record(
         session=session,
@@ -322,7 +303,7 @@ def on_match_confirmed(*, session: Session, match: Match, now: datetime) -> None
         details={
             "organisation_id": match.organisation_id,
             "incident_ref": incident.ref,
-            "certificate_review_requested": flag is not None,
+            "certificates_flagged": [certificate.cert_id for certificate in flagged],
         },
         now=now,
     )

@@ -89,6 +89,11 @@ def certificate(cert_id: str):
         ),
         scope_lines=scope_lines(record.scope),
         may_change=policy.allowed(actor, "certificate.change_status"),
+        review_flag=(
+            {"reason": record.review_flag, "at": record.review_flagged_at}
+            if record.review_flag and policy.allowed(actor, "review.queue")
+            else None
+        ),
         actions=[
             action
             for action in ("suspend", "reinstate", "revoke")

@@ -4,16 +4,22 @@ reviews, the right of reply, and what a confirmed match does to the score."""
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import select
 
 from compliance import db
+from compliance.accounts.actor import Actor
+from compliance.accounts.models import Organisation, User
+from compliance.assessments import service as assessment_service
+from compliance.assessments.models import AssessmentCreate
 from compliance.audit.models import AuditEvent
+from compliance.certificates.models import Certificate
+from compliance.clock import now
 from tests.assessments.support import complete_answers
+from tests.certificates.support import probe_certificate
 from tests.conftest import World
 from tests.screening.conftest import (
     SECRETS,
@@ -180,27 +186,34 @@ def test_reviews_are_for_reviewers_and_audited_without_the_reason(
     assert "REG-SECRET-99" not in json.dumps([details for _action, details in events])
 
 
-def test_a_confirmation_asks_certificates_to_review_when_they_can(
-    app: Flask, client: FlaskClient, world: World, planted: dict, monkeypatch
+def test_a_confirmation_flags_the_organisations_active_certificate(
+    app: Flask, client: FlaskClient, world: World, planted: dict
 ) -> None:
-    flagged: list[dict] = []
-    certificates = types.ModuleType("compliance.certificates.service")
-    certificates.flag_for_review = lambda **kwargs: flagged.append(kwargs)
-    monkeypatch.setitem(sys.modules, "compliance.certificates.service", certificates)
+    with db.session_scope(app) as session:
+        owner = session.get(User, world["company_b"].user_id)
+        actor = Actor(user=owner, organisation=session.get(Organisation, owner.organisation_id))
+        assessment = assessment_service.create(
+            session=session,
+            actor=actor,
+            assessment_in=AssessmentCreate(questionnaire_key="company"),
+            now=now(),
+        )
+        session.commit()
+        cert_id = probe_certificate(app, session, assessment_id=assessment.id)
+        session.commit()
     (beta,) = matches(client, world["company_b"])
     client.post(
         f"/api/v1/matches/{beta['id']}/review",
         json={"decision": "confirm", "reason": "same company"},
         headers=world["reviewer"].headers,
     )
-    (call,) = flagged
-    assert call["organisation_id"] == world["company_b"].organisation_id
-    assert beta["incident"]["ref"] in call["reason"]
     with db.session_scope(app) as session:
+        certificate = session.exec(select(Certificate).where(Certificate.cert_id == cert_id)).one()
         details = session.execute(
             sa.select(AuditEvent.details).where(AuditEvent.action == "match.confirmed")
         ).scalar_one()
-    assert details["certificate_review_requested"] is True
+    assert beta["incident"]["ref"] in certificate.review_flag
+    assert details["certificates_flagged"] == [cert_id]
 
 
 RESPONSE = {

@@ -89,6 +89,7 @@ def _register(app: OpenAPI) -> None:
     from compliance.web import methodology as web_methodology
     from compliance.web import review as web_review
     from compliance.web import screening as web_screening
+    from compliance.web.branding import logo_data_uri
 
     db.init_app(app)
     errors.init_app(app)
@@ -125,5 +126,6 @@ def _register(app: OpenAPI) -> None:
     app.register_blueprint(web_challenges.bp)
     app.register_blueprint(web_screening.bp)
     app.jinja_env.globals["current_actor"] = current_actor
+    app.jinja_env.globals["logo_uri"] = logo_data_uri()
     scheduling_runner.init_app(app)
     cli.init_app(app)

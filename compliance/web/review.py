@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from compliance import db, policy
@@ -19,6 +19,7 @@ from compliance.certificates import issuing
 from compliance.certificates import service as certificate_service
 from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
+from compliance.screening import service as screening_service
 from compliance.web import login_required
 from questionnaires.model import AnswerType
 from questionnaires.view import QuestionView, localize
@@ -126,6 +127,14 @@ def review(assessment_id: int):
         )
         for section in view.sections
     ]
+    actor = current_actor()
+    matched = screening_service.list_page(
+        session=session,
+        actor=actor,
+        filters=screening_service.MatchFilters(organisation_id=assessment.organisation_id),
+        limit=current_app.config["PAGE_MAX_LIMIT"],
+        cursor=None,
+    )
     return render_template(
         "review/assessment.html",
         assessment=assessment,
@@ -134,9 +143,9 @@ def review(assessment_id: int):
         sections=sections,
         evidence=evidence,
         scope=issuing.scope_of(session=session, assessment_id=assessment.id),
-        # Incidents matched to the organisation, its sites and suppliers come from screening;
-        # none are matched until it runs, and the page says so.
-        matches=[],
+        matches=[screening_service.match_public(row, actor) for row in matched.items],
+        may_review=policy.allowed(actor, "match.review"),
+        may_respond_to=lambda item: False,
         certificate=certificate_service.for_assessment(
             session=session, assessment_id=assessment.id
         ),

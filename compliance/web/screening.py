@@ -3,6 +3,7 @@ confirm or dismiss matches, investors and NGOs read confirmed matches with their
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -102,8 +103,13 @@ def matches():
         status=status.value if status else "",
         statuses=[s.value for s in MatchStatus],
         may_review=policy.allowed(actor, "match.review"),
-        may_respond=[policy.allowed(actor, "match.respond", row.match) for row in page.items],
+        may_respond_to=may_respond_to(actor, {row.match.id: row.match for row in page.items}),
     )
+
+
+def may_respond_to(actor, listed: dict) -> Callable[[Any], bool]:
+    """For the match card: may this actor answer the match shown (its right of reply)?"""
+    return lambda item: policy.allowed(actor, "match.respond", listed[item.id])
 
 
 @bp.post("/matches/<int:match_id>/review")

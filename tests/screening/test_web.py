@@ -77,3 +77,25 @@ def test_a_reviewer_confirms_a_match_on_the_review_page(
     with app.test_client() as client:
         html = _page(client, "investor", world)
         assert "Agro Beta Ltda" in html and "Decide" not in html and "Save the answer" not in html
+
+
+def test_the_reviewer_decides_matches_from_the_assessment_review_page(
+    app, client, world, planted
+) -> None:
+    """Issue 7: the review page lists the matched incidents, each with its decision form."""
+    started = client.post(
+        "/api/v1/assessments",
+        json={"questionnaire_key": "company"},
+        headers=world["company_b"].headers,
+    )
+    assessment_id = started.get_json()["id"]
+    sign_in(client, world["reviewer"].email)
+    page = client.get(f"/review/{assessment_id}").get_data(as_text=True)
+    assert "Matched incidents" in page and "Record the decision" in page
+    match_id = int(page.split('id="match-')[1].split('"')[0])
+    decided = client.post(
+        f"/matches/{match_id}/review",
+        data={"decision": "confirm", "reason": "same company", "csrf_token": csrf_token(page)},
+    )
+    assert decided.status_code == 302
+    assert "confirmed" in client.get(f"/review/{assessment_id}").get_data(as_text=True)

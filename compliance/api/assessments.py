@@ -83,12 +83,9 @@ def public_view(assessment: Assessment, **extra: object) -> dict:
 
 
 def _visible(assessment_id: int, action: str) -> Assessment:
-    actor = current_actor()
-    assessment = assessment_service.get_visible(
-        session=db.session(), actor=actor, assessment_id=assessment_id
+    return assessment_service.get_allowed(
+        session=db.session(), actor=current_actor(), assessment_id=assessment_id, action=action
     )
-    policy.require(actor, action, assessment)
-    return assessment
 
 
 def _workbook_limits() -> WorkbookLimits:

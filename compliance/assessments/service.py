@@ -111,6 +111,16 @@ def get_visible(*, session: Session, actor: Actor | None, assessment_id: int) ->
     return assessment
 
 
+def get_allowed(
+    *, session: Session, actor: Actor | None, assessment_id: int, action: str
+) -> Assessment:
+    """The assessment if the actor may see it (else 404) and may `action` it (else 401/403):
+    the one check every view of an assessment, its answers and its datasets starts with."""
+    assessment = get_visible(session=session, actor=actor, assessment_id=assessment_id)
+    policy.require(actor, action, assessment)
+    return assessment
+
+
 def list_visible(*, session: Session, actor: Actor) -> list[Assessment]:
     return list(
         session.exec(

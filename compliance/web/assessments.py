@@ -24,12 +24,9 @@ from questionnaires.workbook_reader import WorkbookLimits
 
 
 def _visible(assessment_id: int, action: str) -> Assessment:
-    actor = current_actor()
-    assessment = assessment_service.get_visible(
-        session=db.session(), actor=actor, assessment_id=assessment_id
+    return assessment_service.get_allowed(
+        session=db.session(), actor=current_actor(), assessment_id=assessment_id, action=action
     )
-    policy.require(actor, action, assessment)
-    return assessment
 
 
 def _view(assessment: Assessment) -> QuestionnaireView:

@@ -16,6 +16,7 @@ from compliance.incidents.models import (
 )
 from compliance.jobs.models import Job
 from compliance.notifications.models import OutboxMessage
+from compliance.portfolios.models import HoldingMapping, Portfolio, PortfolioHolding, PortfolioRun
 from compliance.scheduling.models import ScheduledRun
 from compliance.screening.models import (
     Match,
@@ -40,6 +41,7 @@ __all__ = [
     "DatasetUpload",
     "DatasetVersion",
     "Evidence",
+    "HoldingMapping",
     "Incident",
     "IncidentFeed",
     "IncidentImport",
@@ -55,6 +57,9 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PairDecision",
+    "Portfolio",
+    "PortfolioHolding",
+    "PortfolioRun",
     "ScheduledRun",
     "ScreeningRun",
     "ScreeningSecret",

@@ -36,6 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,  # set true behind TLS
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Request budgets per client address ("10/minute"; empty: no limit)
+    "RATE_LIMIT_LOGIN": "10/minute",  # sign-in form posts
+    "RATE_LIMIT_TOKENS": "10/minute",  # API token requests (e-mail and password)
+    "RATE_LIMIT_VERIFY": "300/minute",  # public certificate verifications
+    "RATE_LIMIT_STORAGE_URL": None,  # where counts live; None: REDIS_URL, else process memory
     # Public address, used in links, QR codes and e-mails
     "BASE_URL": "http://127.0.0.1:5000",
     # Pagination

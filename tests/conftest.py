@@ -148,6 +148,8 @@ def app(
         "SECRET_KEY": "test-secret",
         "TASK_MODULES": TASK_MODULES,
         "BASE_URL": "http://localhost",
+        # Each test counts its own requests; tests/security/test_rate_limits.py covers Redis.
+        "RATE_LIMIT_STORAGE_URL": "memory://",
     }
     if TEST_REDIS_URL:
         config.update(

@@ -27,7 +27,7 @@ from compliance.certificates.models import (
 )
 from compliance.clock import now
 from compliance.credentials.status_list import StatusPurpose
-from compliance.errors import InvalidInput, ProblemDetail
+from compliance.errors import InvalidInput, ProblemDetail, ProblemModel
 from compliance.pagination import page_size
 
 bp = blueprint(
@@ -257,7 +257,7 @@ def _nothing_to_verify() -> InvalidInput:
     'JSON itself or `{"cert_id": "HRD-2026-000123"}`. Answers whether the signature is valid, '
     "whether it matches the register, the current status, and the transparency-log inclusion "
     "proof with the signed tree head. No token needed.",
-    responses={200: VerificationReport},
+    responses={200: VerificationReport, 429: ProblemModel},
     security=[],
 )
 @public

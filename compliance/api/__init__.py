@@ -26,6 +26,23 @@ PROBLEM_RESPONSES: dict[int, type[BaseModel]] = dict.fromkeys(
 )
 
 
+_FORM_SCHEMAS: dict[type[BaseModel], dict[str, Any]] = {}
+
+
+class FormModel(BaseModel):
+    """A multipart form's fields. flask-openapi3 asks a form model for its JSON schema on every
+    request to read the form; the schema never changes, so it is built once per model."""
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args or kwargs:
+            return super().model_json_schema(*args, **kwargs)
+        schema = _FORM_SCHEMAS.get(cls)
+        if schema is None:
+            schema = _FORM_SCHEMAS[cls] = super().model_json_schema()
+        return schema
+
+
 def public(view: F) -> F:
     """Mark an API view as callable without a token (the policy may still ask for one)."""
     view.hrd_public = True  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import blueprint, public, respond
+from compliance.api import FormModel, blueprint, public, respond
 from compliance.api.files import read_upload
 from compliance.certificates import service as certificate_service
 from compliance.certificates import status as certificate_status
@@ -55,7 +55,7 @@ class StatusListCredential(BaseModel):
     model_config = {"extra": "allow"}
 
 
-class VerifyForm(BaseModel):
+class VerifyForm(FormModel):
     cert_id: str | None = Field(
         default=None, max_length=40, description="A certificate id, e.g. HRD-2026-000123"
     )

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import blueprint, public, respond
+from compliance.api import FormModel, blueprint, public, respond
 from compliance.api.files import XLSX, download, file_store, read_upload
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment
@@ -47,7 +47,7 @@ class KindPath(BaseModel):
     kind: DatasetKind = Field(description="suppliers or sites")
 
 
-class DatasetUploadForm(BaseModel):
+class DatasetUploadForm(FormModel):
     file: FileStorage
 
 

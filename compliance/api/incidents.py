@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import PREFIX, blueprint, respond
+from compliance.api import PREFIX, FormModel, blueprint, respond
 from compliance.clock import now
 from compliance.errors import InvalidInput, ProblemDetail
 from compliance.incidents import feed_service, imports
@@ -63,7 +63,7 @@ class IncidentListQuery(PageQuery):
     include_withdrawn: bool = False
 
 
-class ImportForm(BaseModel):
+class ImportForm(FormModel):
     file: FileStorage
     format: FileFormat = Field(description="global-witness, csv, xlsx or json")
     mapping: dict[str, Any] | None = Field(

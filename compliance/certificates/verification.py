@@ -123,13 +123,13 @@ def verify(
             )
         )
         return _report(submission, cert_id, None, findings, session=session, issuer=issuer)
-    stored = _stored_credential(certificate)
+    stored = _stored_copy(certificate.credential, keys)
     if credential is None:
-        findings.checks.append(_stored_signature(certificate, stored, keys))
-        findings.checks.append(validity_check(stored or {}, now=now))
+        findings.checks.append(_stored_signature(certificate, stored))
+        findings.checks.append(validity_check(stored.document or {}, now=now))
     else:
         findings.checks.append(_matches_register(certificate, credential))
-    findings.checks.extend(_register_integrity(certificate, stored, keys, submitted=credential))
+    findings.checks.extend(_register_integrity(certificate, stored, submitted=credential))
     _log_checks(session=session, certificate=certificate, issuer=issuer, now=now, into=findings)
     findings.checks.append(_status_check(session=session, certificate=certificate))
     return _report(submission, cert_id, certificate, findings, session=session, issuer=issuer)
@@ -144,30 +144,57 @@ def _lookup(session: Session, cert_id: str | None) -> Certificate | None:
         return None
 
 
-def _stored_credential(certificate: Certificate) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _StoredCopy:
+    """What the register's stored signed JSON is: its document, canonical hash and signature."""
+
+    document: dict[str, Any] | None
+    sha256: str | None
+    signature: Check | None
+
+
+# (stored JSON text, ids of the published keys) -> its facts. Canonicalising and checking the
+# signature cost most of a verification; they depend only on the text and the keys (a key id is
+# the key's thumbprint), so an edited copy is a new text and is checked afresh.
+_STORED_COPIES: dict[tuple[str, tuple[str, ...]], _StoredCopy] = {}
+_STORED_COPIES_MAX = 4096
+
+
+def _stored_copy(text: str, keys: dict[str, Any]) -> _StoredCopy:
+    cache_key = (text, tuple(sorted(keys)))
+    copy = _STORED_COPIES.get(cache_key)
+    if copy is None:
+        if len(_STORED_COPIES) >= _STORED_COPIES_MAX:
+            _STORED_COPIES.clear()
+        copy = _STORED_COPIES[cache_key] = _read_stored_copy(text, keys)
+    return copy
+
+
+def _read_stored_copy(text: str, keys: dict[str, Any]) -> _StoredCopy:
     try:
-        document = json.loads(certificate.credential)
+        document = json.loads(text)
     except ValueError:
-        return None
-    return document if isinstance(document, dict) else None
+        document = None
+    if not isinstance(document, dict):
+        return _StoredCopy(None, None, None)
+    return _StoredCopy(document, vc.sha256_of(document), signature_check(document, keys=keys))
 
 
-def _stored_signature(certificate: Certificate, stored: dict[str, Any] | None, keys: dict) -> Check:
-    if stored is None:
+def _stored_signature(certificate: Certificate, stored: _StoredCopy) -> Check:
+    if stored.signature is None:
         return Check(
             "signature",
             False,
             f"The register's copy of {certificate.cert_id} is not readable JSON: the database "
             "was damaged or altered.",
         )
-    check = signature_check(stored, keys=keys)
-    if check.passed:
-        return check
+    if stored.signature.passed:
+        return stored.signature
     return Check(
         "signature",
         False,
         f"The register's stored copy of {certificate.cert_id} fails its signature check, so the "
-        "database was altered after issue. " + check.detail,
+        "database was altered after issue. " + stored.signature.detail,
     )
 
 
@@ -190,18 +217,17 @@ def _matches_register(certificate: Certificate, credential: dict[str, Any]) -> C
 
 def _register_integrity(
     certificate: Certificate,
-    stored: dict[str, Any] | None,
-    keys: dict,
+    stored: _StoredCopy,
     *,
     submitted: dict[str, Any] | None,
 ) -> list[Check]:
     """The register's own record must agree with the certificate it holds."""
     problems = []
-    if stored is None or vc.sha256_of(stored) != certificate.credential_sha256:
+    if stored.document is None or stored.sha256 != certificate.credential_sha256:
         problems.append("its stored signed JSON no longer has the hash recorded at issue")
-    elif submitted is not None and not signature_check(stored, keys=keys).passed:
+    elif submitted is not None and not stored.signature.passed:
         problems.append("its stored signed JSON fails its signature check")
-    differences = vc.register_differences(certificate, stored) if stored else []
+    differences = vc.register_differences(certificate, stored.document) if stored.document else []
     if differences:
         problems.append(
             "its searchable record shows a different "

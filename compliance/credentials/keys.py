@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -41,11 +42,11 @@ class SigningKey:
     path: Path
     private_key: Ed25519PrivateKey
 
-    @property
+    @cached_property
     def public_key(self) -> Ed25519PublicKey:
         return self.private_key.public_key()
 
-    @property
+    @cached_property
     def kid(self) -> str:
         """RFC 7638 thumbprint of the public key."""
         return key_id(self.public_key)
@@ -56,17 +57,42 @@ class SigningKey:
         return fingerprint(self.public_key)
 
 
+# directory -> (the key files' names and modification times, the keys read from them)
+_loaded: dict[Path, tuple[tuple[tuple[str, int], ...], tuple[SigningKey, ...]]] = {}
+
+
 def load_signing_keys(key_dir: str | Path) -> list[SigningKey]:
-    """Every ``key-NNNN.pem`` in the directory, oldest first; other files are ignored."""
+    """Every ``key-NNNN.pem`` in the directory, oldest first; other files are ignored.
+
+    Every verification needs the keys, so they are parsed once and read again only when a key
+    file appears or changes (a rotation in another process is seen at the next call).
+    """
     directory = Path(key_dir)
     if not directory.is_dir():
         return []
-    keys = []
-    for path in directory.iterdir():
-        match = KEY_FILE.fullmatch(path.name)
-        if match:
-            keys.append(SigningKey(int(match.group(1)), path, _read_private_key(path)))
-    return sorted(keys, key=lambda key: key.number)
+    files = tuple(
+        sorted(
+            (entry.name, entry.stat().st_mtime_ns)
+            for entry in os.scandir(directory)
+            if KEY_FILE.fullmatch(entry.name)
+        )
+    )
+    cached = _loaded.get(directory)
+    if cached is not None and cached[0] == files:
+        return list(cached[1])
+    keys = sorted(
+        (
+            SigningKey(
+                int(KEY_FILE.fullmatch(name).group(1)),
+                directory / name,
+                _read_private_key(directory / name),
+            )
+            for name, _modified in files
+        ),
+        key=lambda key: key.number,
+    )
+    _loaded[directory] = (files, tuple(keys))
+    return keys
 
 
 def current_signing_key(key_dir: str | Path) -> SigningKey:

@@ -9,8 +9,8 @@ SUDO=""
 
 # chromium: browser tests (Playwright drives Debian's build, never a downloaded one);
 # libharfbuzz-subset0, libpango*: WeasyPrint; fonts: readable PDFs; postgresql, redis-server:
-# the scale-out setup the test suite checks.
-APT_PACKAGES=(chromium libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# the scale-out setup the test suite checks; wrk: bench/load.py.
+APT_PACKAGES=(chromium wrk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
               fonts-liberation postgresql redis-server)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

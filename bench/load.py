@@ -27,17 +27,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+import requests
 import sqlalchemy as sa
+
+from compliance.demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DATABASE = "hrd_bench_load"
 DURATION = os.environ.get("BENCH_LOAD_DURATION", "10s")
 CONNECTIONS = 16
-DEMO_PASSWORD = "sentinel-demo-2026"
 
 
 def _admin_engine() -> sa.Engine:
@@ -89,36 +90,26 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise SystemExit("gunicorn stopped before serving")
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
+            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
             time.sleep(0.3)
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
-def _post_json(url: str, body: dict, headers: dict[str, str] | None = None) -> dict:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.load(answer)
-
-
-def _get_json(url: str, headers: dict[str, str] | None = None) -> dict:
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {})) as answer:
-        return json.load(answer)
-
-
 def _demo_login(base: str) -> tuple[str, str]:
     """A certificate id from the register, and a token of a demo company member."""
-    register = _get_json(f"{base}/api/v1/register")
-    cert_id = register["items"][0]["cert_id"]
+    register = requests.get(f"{base}/api/v1/register", timeout=30)
+    register.raise_for_status()
+    cert_id = register.json()["items"][0]["cert_id"]
     email = os.environ.get("BENCH_LOAD_EMAIL", "legal@andescobre.example")
-    token = _post_json(f"{base}/api/v1/auth/tokens", {"email": email, "password": DEMO_PASSWORD})
-    return cert_id, token["token"]
+    token = requests.post(
+        f"{base}/api/v1/auth/tokens",
+        json={"email": email, "password": DEMO_PASSWORD},
+        timeout=30,
+    )
+    token.raise_for_status()
+    return cert_id, token.json()["token"]
 
 
 def _wrk(url: str, *, lua: str | None = None, headers: dict[str, str] | None = None) -> str:

@@ -69,10 +69,9 @@ def find_duplicates(
 
 
 def _repeats(codes: np.ndarray, column: int, field: str, rule: str, issues: Issues) -> None:
-    distinct, first_position = np.unique(codes, return_index=True)
-    first = np.zeros(len(codes), dtype=np.int64)
-    present = codes >= 0
-    first[present] = first_position[np.searchsorted(distinct, codes[present])]
-    repeated = np.flatnonzero(present & (first != np.arange(len(codes))))
+    seen_before = pd.Series(codes).duplicated().to_numpy()
+    repeated = np.flatnonzero(seen_before & (codes >= 0))
     if len(repeated):
-        issues.add(repeated, column, field, rule, other=first[repeated])
+        firsts = np.flatnonzero(~seen_before)
+        first_of_code = pd.Series(firsts, index=codes[firsts])
+        issues.add(repeated, column, field, rule, other=first_of_code[codes[repeated]].to_numpy())

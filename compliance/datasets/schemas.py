@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from compliance.datasets.cells import joined_ascii
 from compliance.datasets.identifiers import lei_is_valid, os_hub_id_is_valid
 from compliance.datasets.issues import Issues
 from compliance.datasets.kinds import SPECS, DatasetKind, DatasetSpec, Field, FieldType
@@ -111,13 +110,13 @@ CROSS_FIELD_RULES: dict[DatasetKind, tuple[CrossFieldRule, ...]] = {
 
 def _within_length(values: pd.Series, *, limit: int) -> pd.Series | bool:
     """Texts no longer than `limit` (missing values pass)."""
-    present = values.dropna().tolist()
-    joined = joined_ascii(present)
-    if joined is not None:
-        separators = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == 0)
-        bounds = np.concatenate(([-1], separators, [len(joined)]))
-        if int(np.diff(bounds).max()) - 1 <= limit:
-            return True
+    texts = values.to_numpy(dtype=object).tolist()
+    try:
+        longest = max(map(len, texts), default=0)
+    except TypeError:  # missing values (NaN) among the texts
+        longest = max(map(len, filter(str.__instancecheck__, texts)), default=0)
+    if longest <= limit:
+        return True
     return values.isna() | (values.str.len() <= limit)
 
 
@@ -159,6 +158,11 @@ def schema_for(kind: DatasetKind) -> pa.DataFrameSchema:
         pa.Check(rule.passes, name=rule.name, ignore_na=False) for rule in CROSS_FIELD_RULES[kind]
     ]
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True)
+
+
+# pandera registers its pandas backends during the first validation (importing its hypothesis
+# strategies too, where hypothesis is installed): done once here, not inside the first upload.
+pa.DataFrameSchema.register_default_backends(pd.DataFrame)
 
 
 def check_rows(

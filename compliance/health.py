@@ -13,6 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from compliance import db
 from compliance.jobs import service as job_service
 
+RETRY_AFTER_SECONDS = "5"  # as the 503 answers of the API while the database is unreachable
+
 bp = APIBlueprint("health", __name__, abp_tags=[Tag(name="Health")])
 
 
@@ -33,4 +35,6 @@ def healthz():
     jobs = job_service.backend(current_app).health()
     healthy = database == "ok" and jobs["status"] != "unavailable"
     body = Health(status="ok" if healthy else "unavailable", database=database, jobs=jobs)
-    return jsonify(body.model_dump()), 200 if healthy else 503
+    if healthy:
+        return jsonify(body.model_dump()), 200
+    return jsonify(body.model_dump()), 503, {"Retry-After": RETRY_AFTER_SECONDS}

@@ -58,7 +58,10 @@ class RQBackend:
             job_timeout=self._timeout,
             result_ttl=3600,
             failure_ttl=7 * 86400,
-            retry=Retry(max=2, interval=[2, 10]),
+            # RQ retries a job whose worker died in the middle of it. At once: with an interval
+            # RQ parks it in its scheduled registry, which only a worker running RQ's scheduler
+            # moves back to the queue (`hrd-sentinel worker` runs none), so it never ran again.
+            retry=Retry(max=2),
         )
 
     def health(self) -> dict[str, Any]:

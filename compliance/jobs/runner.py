@@ -52,11 +52,18 @@ def _progress_reporter(app: Flask, job_id: str):
     return report
 
 
-def _fail(app: Flask, job_id: str, message: str) -> None:
+def _this_attempt(job_id: str, attempt: int):
+    """The job's row while this attempt is still the current one: a later attempt (RQ retrying
+    a job whose worker it believed dead, though its work horse ran on) takes the job over, and
+    only the current attempt may finish it."""
+    return sa.and_(Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
+
+
+def _fail(app: Flask, job_id: str, message: str, *, attempt: int) -> None:
     with db.session_scope(app) as session:
         session.execute(
             sa.update(Job)
-            .where(Job.id == job_id)
+            .where(_this_attempt(job_id, attempt))
             .values(status=JobStatus.failed, error=message[:2000], finished_at=now())
         )
         session.commit()
@@ -69,9 +76,11 @@ def run(app: Flask, job_id: str, *, reclaim_running: bool = False) -> None:
             return
         with db.session_scope(app) as session:
             job = session.get(Job, job_id)
+            attempt = job.attempts
             task = TASKS.get(job.kind)
             if task is None:
-                _fail(app, job_id, f"This service does not know jobs of kind {job.kind!r}.")
+                message = f"This service does not know jobs of kind {job.kind!r}."
+                _fail(app, job_id, message, attempt=attempt)
                 return
             context = JobContext(
                 session=session, job=job, report_progress=_progress_reporter(app, job_id)
@@ -80,7 +89,7 @@ def run(app: Flask, job_id: str, *, reclaim_running: bool = False) -> None:
                 result = task(context, **job.params)
             except Problem as exc:
                 session.rollback()
-                _fail(app, job_id, exc.detail)
+                _fail(app, job_id, exc.detail, attempt=attempt)
                 return
             except Exception:
                 session.rollback()
@@ -90,11 +99,21 @@ def run(app: Flask, job_id: str, *, reclaim_running: bool = False) -> None:
                     job_id,
                     f"The job failed unexpectedly; nothing it did was kept. "
                     f"Quote job {job_id} to the operators.",
+                    attempt=attempt,
                 )
                 return
-            job.status, job.result, job.progress = JobStatus.succeeded, result or {}, 100
-            job.finished_at = now()
-            session.add(job)
+            finished = session.execute(
+                sa.update(Job)
+                .where(_this_attempt(job_id, attempt))
+                .values(
+                    status=JobStatus.succeeded, result=result or {}, progress=100, finished_at=now()
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if finished != 1:  # taken over by a later attempt: what this one did is dropped
+                session.rollback()
+                log.warning("job %s: attempt %d was superseded, its work dropped", job_id, attempt)
+                return
             session.commit()
 
 

@@ -22,6 +22,7 @@ from compliance.errors import InvalidInput, ProblemDetail
 
 T = TypeVar("T")
 _PREFIX = "k1:"
+_MAX_KEY = 2**63 - 1
 
 
 class PageQuery(BaseModel):
@@ -54,8 +55,11 @@ def decode_cursor(cursor: str | None) -> int | None:
         return None
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if text.startswith(_PREFIX) and text[len(_PREFIX) :].isdigit():
-            return int(text[len(_PREFIX) :])
+        digits = text[len(_PREFIX) :]
+        # ASCII digits only, and a key the database can hold (a forged 40-digit key crashed it)
+        valid = text.startswith(_PREFIX) and digits.isascii() and digits.isdigit()
+        if valid and int(digits) <= _MAX_KEY:
+            return int(digits)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise InvalidInput(

@@ -103,9 +103,13 @@ def build_template(
 
 
 def set_text(cell: Cell, text: str) -> None:
-    """Store text as text, even when it starts with '=' (openpyxl would make it a formula)."""
+    """Store text as text, even when it starts with '=' (openpyxl would make it a formula);
+    text a spreadsheet would read as a formula also gets Excel's quote prefix, so it stays
+    text when someone edits the cell."""
     cell.value = text
     cell.data_type = "s"
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        cell.quotePrefix = True
 
 
 class _ChoiceLists:

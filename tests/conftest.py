@@ -3,6 +3,7 @@ TEST_REDIS_URL), a test client, a CLI runner, and a small world of organisations
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -30,6 +31,13 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 PASSWORD = "correct horse battery staple"
 TASK_MODULES = ["tests.support.tasks"]
+# Webhook tests post to receivers on 127.0.0.1; the RQ worker must allow them too.
+WEBHOOK_TEST_SETTINGS = {
+    "WEBHOOKS_ALLOWED_NETWORKS": ["127.0.0.0/8"],
+    "WEBHOOKS_TIMEOUT_SECONDS": 1,
+    "WEBHOOKS_MAX_ATTEMPTS": 3,
+    "WEBHOOKS_BACKOFF_SECONDS": 0.2,
+}
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +96,7 @@ def rq_worker(
         "COMPLIANCE_INSTANCE_PATH": str(tmp_path_factory.mktemp("worker-instance")),
         "COMPLIANCE_UPLOAD_DIR": str(shared_upload_dir),
         "COMPLIANCE_TASK_MODULES": '["tests.support.tasks"]',
+        **{f"COMPLIANCE_{k}": json.dumps(v) for k, v in WEBHOOK_TEST_SETTINGS.items()},
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -130,10 +139,11 @@ def _empty_all_tables(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def app(
-    tmp_path: Path, database_template: str, rq_worker, rq_queue_name: str, shared_upload_dir: Path
-) -> Iterator[Flask]:
+def build_test_app(
+    tmp_path: Path, database_template: str, rq_queue_name: str, shared_upload_dir: Path
+) -> Flask:
+    """An app on its own copy of the migrated SQLite database, or on the emptied PostgreSQL
+    test database with jobs on Redis."""
     if TEST_DATABASE_URL:
         _empty_all_tables(database_template)
         url = database_template
@@ -155,7 +165,14 @@ def app(
         config.update(
             REDIS_URL=TEST_REDIS_URL, RQ_QUEUE=rq_queue_name, UPLOAD_DIR=str(shared_upload_dir)
         )
-    application = create_app(config)
+    return create_app(config)
+
+
+@pytest.fixture
+def app(
+    tmp_path: Path, database_template: str, rq_worker, rq_queue_name: str, shared_upload_dir: Path
+) -> Iterator[Flask]:
+    application = build_test_app(tmp_path, database_template, rq_queue_name, shared_upload_dir)
     yield application
     db.engine(application).dispose()
 
@@ -202,8 +219,7 @@ WORLD_SPEC = {
 }
 
 
-@pytest.fixture
-def world(app: Flask) -> World:
+def make_world(app: Flask) -> World:
     """One user with a token in each kind of organisation, plus a second company."""
     from datetime import timedelta
 
@@ -226,6 +242,11 @@ def world(app: Flask) -> World:
             result.members[key] = Member(key, user.email, organisation.id, user.id, secret)
         session.commit()
     return result
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return make_world(app)
 
 
 CSRF_INPUT = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -14,7 +14,13 @@ from compliance import db
 from compliance.accounts import service as account_service
 from compliance.accounts.actor import Actor, set_actor
 from compliance.clock import now
-from compliance.errors import AuthenticationRequired, Problem, ProblemModel
+from compliance.errors import (
+    AuthenticationRequired,
+    InvalidInput,
+    Problem,
+    ProblemDetail,
+    ProblemModel,
+)
 
 PREFIX = "/api/v1"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,11 +87,48 @@ def _authenticate() -> None:
 
 
 def _require_json_body() -> None:
-    """Malformed JSON is a 400 saying so, not a confusing validation error."""
+    """Malformed JSON is a 400 saying so, not a confusing validation error (or a crash, for
+    JSON nested deeper than the parser's recursion limit); text holding NUL is a 422."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.is_json:
         return
-    if request.get_data(cache=True) and request.get_json(silent=True) is None:
+    if not request.get_data(cache=True):
+        return
+    try:
+        document = request.get_json(silent=True)
+    except RecursionError:
+        raise Problem(
+            "The JSON body is nested too deeply to read; no request to this API needs more "
+            "than a few levels of brackets."
+        ) from None
+    if document is None:
         raise Problem("The request body is not valid JSON. Check quotes, commas and brackets.")
+    refuse_nul_characters(_json_strings(document))
+
+
+def _json_strings(document: Any) -> Iterator[tuple[str, str]]:
+    """Every key and string value of a parsed JSON document, with its JSON pointer."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            yield pointer or "/", value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{pointer}/{key}", key
+                stack.append((f"{pointer}/{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(value))
+
+
+def refuse_nul_characters(texts: Iterable[tuple[str, str]]) -> None:
+    """Refuse text holding NUL (U+0000): nobody types it, and PostgreSQL cannot store it."""
+    for pointer, text in texts:
+        if "\x00" in text:
+            raise InvalidInput(
+                f"The text at {pointer} contains a NUL character (U+0000); remove it and send "
+                "the request again.",
+                errors=[ProblemDetail(pointer=pointer, detail="contains a NUL character")],
+            )
 
 
 def blueprint(name: str, import_name: str, *, tag: str, description: str) -> APIBlueprint:
@@ -99,7 +142,25 @@ def blueprint(name: str, import_name: str, *, tag: str, description: str) -> API
         abp_responses=PROBLEM_RESPONSES,
     )
     bp.before_request(_authenticate)
+    # Last among the blueprint's hooks, so that the form is read once an upload endpoint's own
+    # hook has set its larger body limit.
+    bp.record(
+        lambda state: state.app.before_request_funcs.setdefault(state.name, []).append(
+            _refuse_nul_in_form
+        )
+    )
     return bp
+
+
+def _refuse_nul_in_form() -> None:
+    """Form fields (uploads' names, descriptions) holding NUL are refused like JSON text."""
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+    ):
+        refuse_nul_characters(
+            (f"/{key}", f"{key}{value}") for key, value in request.form.items(multi=True)
+        )
 
 
 def respond(

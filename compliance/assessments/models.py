@@ -7,12 +7,13 @@ from enum import StrEnum
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, HttpUrl
+from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from compliance.clock import now
 from compliance.db import enum_column, utc_column
+from compliance.outbound import PublicLink
 
 
 class AssessmentStatus(StrEnum):
@@ -100,7 +101,7 @@ class AnswersPatch(BaseModel):
 
 
 class EvidenceLink(BaseModel):
-    url: HttpUrl
+    url: PublicLink
     question_id: str | None = PydanticField(default=None, max_length=32)
     description: str | None = PydanticField(default=None, max_length=1000)
 

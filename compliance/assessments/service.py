@@ -8,6 +8,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -27,6 +28,7 @@ from compliance.assessments.models import (
 )
 from compliance.audit import service as audit
 from compliance.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ProblemDetail
+from compliance.outbound import PublicLink
 from compliance.storage import FileStore
 from questionnaires.answers import AnswerProblem, apply_patch
 from questionnaires.completeness import MissingItem, Progress, missing_before_submit, progress
@@ -183,11 +185,23 @@ def _require_owner(actor: Actor, assessment: Assessment) -> None:
         raise PermissionDenied("Only the organisation being assessed can change its answers.")
 
 
+ECHO_MAX_CHARS = 200
+
+
+def _echo(value: Any) -> Any:
+    """A refused value as shown back: long text is cut (a 10 MB answer is not sent back)."""
+    if isinstance(value, str) and len(value) > ECHO_MAX_CHARS:
+        return value[:ECHO_MAX_CHARS] + "…"
+    return value
+
+
 def answer_problems(problems: list[AnswerProblem]) -> InvalidInput:
     return InvalidInput(
         f"{len(problems)} answer(s) cannot be saved; nothing was saved. See `errors`.",
         errors=[
-            ProblemDetail(pointer=f"/answers/{p.question_id}", detail=p.message, value=p.value)
+            ProblemDetail(
+                pointer=f"/answers/{p.question_id}", detail=p.message, value=_echo(p.value)
+            )
             for p in problems
         ],
     )
@@ -279,9 +293,16 @@ def replace_answers(
     )
 
 
-def _question_for_evidence(assessment: Assessment, question_id: str | None) -> None:
+def _question_for_evidence(
+    assessment: Assessment, question_id: str | None, description: str | None = None
+) -> None:
     if question_id is not None and questionnaire_of(assessment).question(question_id) is None:
         raise InvalidInput(f"Question {question_id} does not exist in this questionnaire.")
+    if description is not None and "\x00" in description:
+        raise InvalidInput(
+            "The description contains a NUL character (U+0000); remove it and try again.",
+            errors=[ProblemDetail(pointer="/description", detail="contains a NUL character")],
+        )
 
 
 def safe_filename(name: str | None) -> str:
@@ -307,7 +328,7 @@ def attach_file(
     """Keep an evidence file; a file question's answer becomes the new item's reference."""
     _require_owner(actor, assessment)
     _require_editable(assessment)
-    _question_for_evidence(assessment, question_id)
+    _question_for_evidence(assessment, question_id, description)
     stored = store.put(data, max_bytes=max_bytes, what="evidence file")
     evidence = Evidence(
         assessment_id=assessment.id,
@@ -338,12 +359,12 @@ def attach_link(
 ) -> Evidence:
     _require_owner(actor, assessment)
     _require_editable(assessment)
-    _question_for_evidence(assessment, question_id)
+    _question_for_evidence(assessment, question_id, description)
     evidence = Evidence(
         assessment_id=assessment.id,
         question_id=question_id,
         kind="link",
-        url=url,
+        url=_public_link(url),
         description=description,
         uploaded_by_id=actor.id,
         created_at=now,
@@ -351,6 +372,21 @@ def attach_link(
     return _add_evidence(
         session=session, actor=actor, assessment=assessment, evidence=evidence, now=now
     )
+
+
+_LINK: TypeAdapter = TypeAdapter(PublicLink)
+
+
+def _public_link(url: str) -> str:
+    """The link as it will be shown, or a 422: web forms send any text, the API a checked URL."""
+    try:
+        return str(_LINK.validate_python(url))
+    except ValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise InvalidInput(
+            f"The evidence link is not a public http(s) web address: {reason}.",
+            errors=[ProblemDetail(pointer="/url", detail=reason)],
+        ) from exc
 
 
 def _add_evidence(

@@ -11,25 +11,24 @@ followed by hand, each checked again.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+from compliance import outbound
+
 log = logging.getLogger(__name__)
 
-Resolver = Callable[..., list[tuple[Any, ...]]]
+Resolver = outbound.Resolver
 _CHUNK = 64 * 1024
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
 
@@ -78,33 +77,14 @@ class FeedPolicy:
             max_redirects=int(config["FEEDS_MAX_REDIRECTS"]),
             download_seconds=float(config["FEEDS_DOWNLOAD_SECONDS"]),
             allow_private=bool(config["FEEDS_ALLOW_PRIVATE"]),
-            allowed_networks=tuple(
-                ipaddress.ip_network(n, strict=False) for n in config["FEEDS_ALLOWED_NETWORKS"]
-            ),
+            allowed_networks=outbound.networks(config["FEEDS_ALLOWED_NETWORKS"]),
         )
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    ip = ipaddress.ip_address(text.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
-
-
-def is_reachable(address: str, allowed_networks: tuple[Network, ...] = ()) -> bool:
-    """True for globally routable unicast addresses, and for the operator's allowed networks."""
-    ip = _address(address)
-    if any(ip in network for network in allowed_networks):
-        return True
-    return ip.is_global and not ip.is_multicast
-
-
-_REFUSAL = (
-    "such feeds are refused unless the operator sets COMPLIANCE_FEEDS_ALLOW_PRIVATE=true "
-    "or lists the network in COMPLIANCE_FEEDS_ALLOWED_NETWORKS."
+Network = outbound.Network
+is_reachable = outbound.is_reachable
+_FEEDS = outbound.Destination(
+    noun="feed", setting_prefix="COMPLIANCE_FEEDS", refused=FeedRefused, unresolved=FeedError
 )
 
 
@@ -116,68 +96,13 @@ def check_url(
     resolve: Resolver = socket.getaddrinfo,
 ) -> None:
     """Refuse URLs that are not http(s), or whose host resolves to any non-public address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FeedRefused(f"Only http and https feed URLs are fetched, not {url!r}.")
-    if parts.username or parts.password:
-        raise FeedRefused("Feed URLs may not carry a user name or password.")
-    if allow_private:
-        return
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        answers = resolve(parts.hostname, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, ValueError) as exc:
-        raise FeedError(f"The feed host {parts.hostname!r} could not be resolved ({exc}).") from exc
-    addresses = {answer[4][0] for answer in answers}
-    blocked = sorted(a for a in addresses if not is_reachable(a, allowed_networks))
-    if blocked or not addresses:
-        raise FeedRefused(
-            f"The feed host {parts.hostname!r} resolves to a private, loopback, link-local or "
-            f"reserved address ({', '.join(blocked) or 'none'}); {_REFUSAL}"
-        )
-
-
-def _connection_classes(allowed_networks: tuple[Network, ...]) -> dict[str, type]:
-    """Connection pools whose sockets are checked once connected: the peer actually reached
-    must be allowed too, whatever the name resolved to a moment earlier."""
-
-    def checked(sock: socket.socket) -> socket.socket:
-        address = sock.getpeername()[0]
-        if not is_reachable(address, allowed_networks):
-            sock.close()
-            raise FeedRefused(
-                f"The feed connection reached a non-public address ({address}) and was "
-                f"closed; {_REFUSAL}"
-            )
-        return sock
-
-    class CheckedHTTPConnection(HTTPConnection):
-        def _new_conn(self) -> socket.socket:
-            return checked(super()._new_conn())
-
-    class CheckedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self) -> socket.socket:
-            return checked(super()._new_conn())
-
-    class CheckedHTTPPool(HTTPConnectionPool):
-        ConnectionCls = CheckedHTTPConnection
-
-    class CheckedHTTPSPool(HTTPSConnectionPool):
-        ConnectionCls = CheckedHTTPSConnection
-
-    return {"http": CheckedHTTPPool, "https": CheckedHTTPSPool}
-
-
-class _CheckedAdapter(HTTPAdapter):
-    """An adapter whose connections refuse peers outside public and allowed networks."""
-
-    def __init__(self, allowed_networks: tuple[Network, ...], **kwargs: Any) -> None:
-        self._pools = _connection_classes(allowed_networks)
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = self._pools
+    outbound.check_url(
+        url,
+        destination=_FEEDS,
+        allow_private=allow_private,
+        allowed_networks=allowed_networks,
+        resolve=resolve,
+    )
 
 
 class RequestsFeedClient:
@@ -205,7 +130,7 @@ class RequestsFeedClient:
             adapter = (
                 HTTPAdapter(max_retries=retry)
                 if policy.allow_private
-                else _CheckedAdapter(policy.allowed_networks, max_retries=retry)
+                else outbound.CheckedAdapter(policy.allowed_networks, _FEEDS, max_retries=retry)
             )
             self._session.mount(scheme, adapter)
 

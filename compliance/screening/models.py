@@ -18,12 +18,13 @@ from typing import Annotated, Any
 
 import pydantic
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlmodel import Field, SQLModel
 
 from compliance.clock import now
 from compliance.db import enum_column, utc_column
 from compliance.incidents.models import IncidentPublic
+from compliance.outbound import PublicLink
 from scoring import ResponseLevel
 
 
@@ -223,7 +224,7 @@ class ResponseEvidenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     supports: ResponseStep
-    url: HttpUrl | None = None
+    url: PublicLink | None = None
     evidence_id: int | None = pydantic.Field(default=None, ge=1, le=2**63 - 1)
     description: str | None = pydantic.Field(default=None, max_length=500)
 

@@ -11,6 +11,7 @@ from flask import Blueprint, redirect, request, session, url_for
 from compliance import db
 from compliance.accounts.actor import Actor, current_actor, set_actor
 from compliance.accounts.models import Organisation, User
+from compliance.api import refuse_nul_characters
 
 bp = Blueprint("web", __name__)
 
@@ -32,6 +33,16 @@ def load_actor_from_session() -> None:
         else:
             session.clear()
     set_actor(actor)
+
+
+@bp.before_app_request
+def refuse_nul_in_forms() -> None:
+    """Form fields holding NUL (U+0000) are refused before any view stores them. Multipart
+    bodies are left to their views, which may allow a larger body than the default."""
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        refuse_nul_characters(
+            (f"/{key}", f"{key}{value}") for key, value in request.form.items(multi=True)
+        )
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -66,6 +66,7 @@ def _register(app: OpenAPI) -> None:
     from compliance.accounts.actor import current_actor
     from compliance.api import assessments as api_assessments
     from compliance.api import auth as api_auth
+    from compliance.api import briefings as api_briefings
     from compliance.api import certificates as api_certificates
     from compliance.api import challenges as api_challenges
     from compliance.api import datasets as api_datasets
@@ -74,21 +75,27 @@ def _register(app: OpenAPI) -> None:
     from compliance.api import jobs as api_jobs
     from compliance.api import keys as api_keys
     from compliance.api import log as api_log
+    from compliance.api import portfolios as api_portfolios
     from compliance.api import questionnaires as api_questionnaires
     from compliance.api import review as api_review
     from compliance.api import scores as api_scores
     from compliance.api import screening as api_screening
+    from compliance.api import watchlist as api_watchlist
+    from compliance.api import webhooks as api_webhooks
     from compliance.jobs import service as job_service
     from compliance.scheduling import runner as scheduling_runner
     from compliance.web import bp as web_bp
+    from compliance.web import briefings as web_briefings
     from compliance.web import certificates as web_certificates
     from compliance.web import challenges as web_challenges
     from compliance.web import datasets as web_datasets
     from compliance.web import incidents as web_incidents
     from compliance.web import log as web_log
     from compliance.web import methodology as web_methodology
+    from compliance.web import portfolios as web_portfolios
     from compliance.web import review as web_review
     from compliance.web import screening as web_screening
+    from compliance.web import watchlist as web_watchlist
     from compliance.web.branding import logo_data_uri
 
     db.init_app(app)
@@ -109,6 +116,10 @@ def _register(app: OpenAPI) -> None:
         api_review.bp,
         api_certificates.bp,
         api_challenges.bp,
+        api_watchlist.bp,
+        api_webhooks.bp,
+        api_portfolios.bp,
+        api_briefings.bp,
         api_log.bp,
         api_keys.bp,
         health.bp,
@@ -125,7 +136,10 @@ def _register(app: OpenAPI) -> None:
     app.register_blueprint(web_review.bp)
     app.register_blueprint(web_certificates.bp)
     app.register_blueprint(web_challenges.bp)
+    app.register_blueprint(web_briefings.bp)
     app.register_blueprint(web_screening.bp)
+    app.register_blueprint(web_watchlist.bp)
+    app.register_blueprint(web_portfolios.bp)
     app.jinja_env.globals["current_actor"] = current_actor
     app.jinja_env.globals["logo_uri"] = logo_data_uri()
     scheduling_runner.init_app(app)

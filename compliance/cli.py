@@ -228,6 +228,7 @@ def scheduler_command(once: bool) -> None:
 def init_app(app: Flask) -> None:
     from compliance.certificates.cli import verify_command
     from compliance.incidents.cli import incidents_group
+    from compliance.portfolios.cli import screen_command
     from compliance.screening.cli import screening_group
     from compliance.transparency.cli import keys_group, log_group
 
@@ -245,5 +246,6 @@ def init_app(app: Flask) -> None:
         worker_command,
         scheduler_command,
         verify_command,
+        screen_command,
     ):
         app.cli.add_command(command)

@@ -4,7 +4,13 @@ from compliance.accounts.models import ApiToken, Organisation, User
 from compliance.assessments.models import Answer, Assessment, Evidence
 from compliance.audit.models import AuditEvent, AuditHead
 from compliance.certificates.models import Certificate, CertificateSequence
-from compliance.challenges.models import Challenge, ChallengeFiler
+from compliance.challenges.models import (
+    Challenge,
+    ChallengeEvidence,
+    ChallengeFiler,
+    RetaliationAlert,
+    RetaliationWatchRun,
+)
 from compliance.datasets.models import DatasetRow, DatasetUpload, DatasetVersion
 from compliance.incidents.models import (
     Incident,
@@ -26,8 +32,11 @@ from compliance.screening.models import (
     ScreeningSecret,
 )
 from compliance.transparency.models import LogEntry, LogNode, LogTreeHead
+from compliance.watchlist.models import Alert, Watch
+from compliance.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
+    "Alert",
     "Answer",
     "ApiToken",
     "Assessment",
@@ -36,6 +45,7 @@ __all__ = [
     "Certificate",
     "CertificateSequence",
     "Challenge",
+    "ChallengeEvidence",
     "ChallengeFiler",
     "DatasetRow",
     "DatasetUpload",
@@ -60,8 +70,13 @@ __all__ = [
     "Portfolio",
     "PortfolioHolding",
     "PortfolioRun",
+    "RetaliationAlert",
+    "RetaliationWatchRun",
     "ScheduledRun",
     "ScreeningRun",
     "ScreeningSecret",
     "User",
+    "Watch",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -128,6 +128,38 @@ RULES: dict[str, tuple[Rule, str]] = {
         "respond to a challenge against this organisation",
     ),
     "challenge.decide": (reviewer, "decide on challenges"),
+    "watchlist.manage": (
+        kind_in(OrganisationKind.financial_institution),
+        "watch organisations and read their alerts (investors and banks)",
+    ),
+    "webhook.manage": (
+        kind_in(OrganisationKind.financial_institution),
+        "manage alert webhooks (investors and banks)",
+    ),
+    "portfolio.list": (
+        kind_in(OrganisationKind.financial_institution),
+        "keep portfolios (investors and banks)",
+    ),
+    "portfolio.create": (
+        kind_in(OrganisationKind.financial_institution),
+        "upload portfolios (investors and banks)",
+    ),
+    "portfolio.read": (
+        both(kind_in(OrganisationKind.financial_institution), same_organisation),
+        "see this portfolio",
+    ),
+    "portfolio.edit": (
+        both(kind_in(OrganisationKind.financial_institution), same_organisation),
+        "change this portfolio and the mapping of its holdings",
+    ),
+    "portfolio.screen": (
+        both(kind_in(OrganisationKind.financial_institution), same_organisation),
+        "screen this portfolio",
+    ),
+    "briefing.read": (
+        both(kind_in(OrganisationKind.financial_institution), same_organisation),
+        "read the briefings of this portfolio",
+    ),
 }
 
 

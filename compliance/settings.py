@@ -61,6 +61,11 @@ DEFAULTS: dict[str, Any] = {
     "DATASET_MAX_BYTES": 64 * 2**20,  # one uploaded suppliers or sites file
     "DATASET_MAX_ROWS": 200_000,  # rows in one uploaded file
     "DATASET_SYNC_MAX_BYTES": 2 * 2**20,  # larger uploads are checked by a job (202)
+    # Investor portfolios
+    "PORTFOLIO_MAX_BYTES": 16 * 2**20,  # one uploaded portfolio file
+    "PORTFOLIO_MAX_ROWS": 50_000,  # holdings in one uploaded file
+    "PORTFOLIO_SYNC_MAX_BYTES": 2**20,  # smaller uploads are also checked in the request (422)
+    "PORTFOLIO_WEIGHT_TOLERANCE": 1.0,  # weights may add up to 100 % plus or minus this
     # Screening incidents against organisations, suppliers and sites
     "SCREENING_SYNC_MAX_ENTITIES": 50,  # more posted entities are screened by a job (202)
     "SCREENING_RADIUS_KM": 10.0,  # sites this close to a precisely located incident match
@@ -69,9 +74,17 @@ DEFAULTS: dict[str, Any] = {
     "CHALLENGE_RESPONSE_DAYS": 30,  # the company's window, from the acknowledgement
     "CHALLENGE_DECISION_DAYS": 30,  # reviewers decide, from the response or its missed deadline
     "CHALLENGE_REMINDER_DAYS": 3,  # reminders go out this long before a deadline
+    "CHALLENGE_RETALIATION_WATCH_DAYS": 365,  # watch for retaliation this long after a decision
     # Notifications
     "SMTP_URL": None,  # smtp://user:password@host:587?starttls=true; None: outbox kept in the app
     "MAIL_FROM": "hrd-sentinel@localhost",  # sender address of every e-mail
+    # Watchlist alerts delivered to investors' webhooks
+    "WEBHOOKS_ALLOW_PRIVATE": False,  # let webhooks reach private, loopback, link-local hosts
+    "WEBHOOKS_ALLOWED_NETWORKS": [],  # CIDRs webhooks may reach although not public
+    "WEBHOOKS_TIMEOUT_SECONDS": 10,  # connect and read timeout of one delivery attempt
+    "WEBHOOKS_MAX_ATTEMPTS": 6,  # attempts before a delivery is marked failed
+    "WEBHOOKS_BACKOFF_SECONDS": 60.0,  # delay before the first retry, doubled at each retry
+    "WEBHOOKS_MAX_PER_ORGANISATION": 10,  # webhooks one investor may register
 }
 
 

@@ -31,6 +31,7 @@ from compliance.credentials.timestamps import to_datetime_stamp as stamp
 from compliance.errors import Conflict
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntryKind
+from compliance.watchlist import service as watchlist
 
 ACTIVE = CertificateStatus.active
 SUSPENDED = CertificateStatus.suspended
@@ -132,6 +133,7 @@ def append_to_log(
             certificate.log_index = row.index
         certificate.status_log_index = row.index
         session.add(certificate)
+    watchlist.certificate_changed(session=session, issued=issued, changed=changed, now=now)
 
 
 def change_status(

@@ -6,6 +6,7 @@ until the end, where each cell keeps only its most telling problem and the list 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from compliance.datasets.cells import cell_text
 from compliance.datasets.kinds import DatasetSpec
-from compliance.datasets.problems import RULE_PRIORITY, RULES, DatasetProblem
+from compliance.datasets.problems import RULES, DatasetProblem, Rule
 from compliance.datasets.reading import SourceTable
 
 HEADER = -1
@@ -22,10 +23,16 @@ NO_ROW = -1
 
 
 class Issues:
-    """Bad cells found so far: data-row position (HEADER for the header row), column, rule."""
+    """Bad cells found so far: data-row position (HEADER for the header row), column, rule.
 
-    def __init__(self) -> None:
+    `rules` explains each rule to the user (the dataset rules unless another upload, such as a
+    portfolio, brings its own); its order decides which problem a cell keeps.
+    """
+
+    def __init__(self, rules: Mapping[str, Rule] = RULES) -> None:
         self._parts: list[pd.DataFrame] = []
+        self.rules = rules
+        self._priority = {name: position for position, name in enumerate(rules)}
 
     def add(
         self,
@@ -56,9 +63,9 @@ class Issues:
         return bool(self._parts)
 
     def worst_per_cell(self) -> pd.DataFrame:
-        """One issue per cell (the rule listed first in RULES wins), in sheet order."""
+        """One issue per cell (the rule listed first in `rules` wins), in sheet order."""
         issues = pd.concat(self._parts, ignore_index=True)
-        issues["priority"] = issues["rule"].map(RULE_PRIORITY)
+        issues["priority"] = issues["rule"].map(self._priority)
         issues = issues.sort_values(["position", "column", "priority"], kind="stable")
         return issues.drop_duplicates(["position", "column"]).reset_index(drop=True)
 
@@ -69,11 +76,16 @@ def write_up(
     """Problems (at most `limit`), the number of bad cells, and the number of rows concerned."""
     cells = issues.worst_per_cell()
     total, rows = len(cells), cells["position"].nunique()
-    problems = [_problem(spec, table, cell) for cell in cells.head(limit).itertuples(index=False)]
+    problems = [
+        _problem(spec, table, cell, issues.rules)
+        for cell in cells.head(limit).itertuples(index=False)
+    ]
     return problems, total, rows
 
 
-def _problem(spec: DatasetSpec, table: SourceTable, cell: Any) -> DatasetProblem:
+def _problem(
+    spec: DatasetSpec, table: SourceTable, cell: Any, rules: Mapping[str, Rule]
+) -> DatasetProblem:
     column = int(cell.column)
     position = int(cell.position)
     if position == HEADER:
@@ -85,7 +97,7 @@ def _problem(spec: DatasetSpec, table: SourceTable, cell: Any) -> DatasetProblem
     choices = field.choices.describe() if field.choices else ""
     other_row = int(table.row_numbers[cell.other]) if cell.other != NO_ROW else None
     header = table.header[column] or f"column {get_column_letter(column + 1)}"
-    rule = RULES[cell.rule]
+    rule = rules[cell.rule]
     words = {
         "value": value,
         "column": header,

@@ -80,7 +80,10 @@ class Field:
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    kind: DatasetKind
+    """The columns of one kind of upload. `kind` is a DatasetKind for supplier and site data;
+    other uploads read with the same machinery (portfolios) bring their own StrEnum."""
+
+    kind: StrEnum
     fields: tuple[Field, ...]
     sheet_names: tuple[str, ...]
 

@@ -33,7 +33,7 @@ def validate_upload(
     table = read_table(spec, data, filename=filename, limits=limits)
     layout = match_headers(spec, table.header, sheet=table.sheet, header_row=table.header_row)
     issues = Issues()
-    _formula_cells(table, layout, issues)
+    note_formula_cells(table, layout, issues)
     frame = normalise(spec, table, layout.columns, issues)
     check_rows(spec, frame, layout.columns, issues)
     find_duplicates(spec, frame, layout.columns, issues)
@@ -51,7 +51,7 @@ def validate_upload(
     return CleanDataset(kind, frame, summary)
 
 
-def _formula_cells(table: SourceTable, layout: ColumnLayout, issues: Issues) -> None:
+def note_formula_cells(table: SourceTable, layout: ColumnLayout, issues: Issues) -> None:
     """Formulas in the header or in a recognised column; other columns are not read at all."""
     for row, column in table.formula_cells:
         field = layout.field_at(column)

@@ -72,7 +72,10 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "compliance.screening.tasks",
     "compliance.certificates.tasks",
     "compliance.challenges.tasks",
+    "compliance.portfolios.tasks",
+    "compliance.portfolios.run_tasks",
     "compliance.notifications.tasks",
+    "compliance.webhooks.tasks",
 )
 
 

@@ -28,11 +28,12 @@ from compliance.matching.entities import (
 )
 from compliance.matching.names import NormalisedName, normalise_name
 from compliance.matching.places import country_code, region_keys
-from compliance.matching.sectors import Sector, normalise_sector
+from compliance.matching.sectors import INFORMATIVE_SECTORS, Sector, normalise_sector
 from compliance.matching.settings import ScreeningSettings
 from compliance.matching.similarity import name_similarity
 
 __all__ = [
+    "INFORMATIVE_SECTORS",
     "ContextAssessment",
     "ContextRisk",
     "ContextRiskReport",

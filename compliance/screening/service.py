@@ -48,6 +48,7 @@ from compliance.screening.models import (
     ReviewAction,
     ReviewRequest,
 )
+from compliance.watchlist import service as watchlist
 
 _SEE_CONFIRMED = (OrganisationKind.financial_institution, OrganisationKind.ngo)
 
@@ -307,6 +308,7 @@ def on_match_confirmed(*, session: Session, match: Match, now: datetime) -> None
         },
         now=now,
     )
+    watchlist.match_confirmed(session=session, match=match, now=now)
 
 
 def _check_evidence(session: Session, actor: Actor, response_in: MatchResponseIn) -> None:

@@ -32,6 +32,7 @@ from compliance.incidents import service as incident_service
 from compliance.incidents.content import IncidentContent, IncidentDraft
 from compliance.incidents.models import Incident, IncidentFeed
 from compliance.jobs.models import Job
+from compliance.portfolios.models import Portfolio
 from compliance.screening.models import Match
 from compliance.storage import FileStore
 from compliance.transparency import service as log_service
@@ -39,6 +40,7 @@ from questionnaires.registry import default_registry
 from questionnaires.xlsx_template import build_template
 from tests.certificates.support import probe_certificate
 from tests.conftest import PASSWORD, World, csrf_token, sign_in
+from tests.portfolios.holdings_support import investor_only, portfolio_probes, probe_holding
 
 IDENTITIES = ("anonymous", "company_a", "company_b", "investor", "ngo", "reviewer")
 
@@ -77,6 +79,8 @@ class Subjects:
     cert_id: str
     challenge_case: str  # acknowledged: awaiting company A's response
     filed_case: str  # filed: awaiting acknowledgement
+    challenge_file_id: int = 0  # the NGO's evidence file on challenge_case
+    briefing_portfolio_id: int = 0  # the investor's, still validating: briefings not ready
 
 
 @dataclass
@@ -189,6 +193,10 @@ def _credentials(identity: str) -> dict:
     if identity == "anonymous":
         return {"email": "nobody@example.org", "password": PASSWORD}
     return {"email": f"{identity}@example.org", "password": PASSWORD}
+
+
+def _briefing_path(rule: str) -> Callable[[Subjects], str]:
+    return lambda s: rule.replace("<int:portfolio_id>", str(s.briefing_portfolio_id))
 
 
 TABLE: list[Probe] = [
@@ -714,6 +722,116 @@ TABLE: list[Probe] = [
         web_form=lambda identity: {"action": "acknowledge"},
     ),
     Probe("GET", "/messages", signed_in(200, anonymous=302)),
+    Probe(
+        "POST",
+        "/api/v1/challenges/<case_number>/evidence",
+        {**OWNER_AND_REVIEWER, "company_a": 201, "ngo": 201, "reviewer": 403},
+        path=lambda s: f"/api/v1/challenges/{s.challenge_case}/evidence",
+        upload=_pdf,
+    ),
+    Probe(
+        "GET",
+        "/api/v1/challenges/<case_number>/evidence/<int:evidence_id>",
+        {**OWNER_AND_REVIEWER, "company_a": 404, "ngo": 200},  # the challenger's file
+        path=lambda s: f"/api/v1/challenges/{s.challenge_case}/evidence/{s.challenge_file_id}",
+    ),
+    Probe(
+        "POST",
+        "/challenges/<case_number>/evidence",
+        {**web_view(302), "ngo": 302, "reviewer": 403},
+        path=lambda s: f"/challenges/{s.challenge_case}/evidence",
+        web_form=lambda identity: {"link": "https://example.org/minutes"},
+    ),
+    Probe(
+        "GET",
+        "/challenges/<case_number>/evidence/<int:evidence_id>",
+        {**web_view(200), "company_a": 404, "ngo": 200},  # the challenger's file
+        path=lambda s: f"/challenges/{s.challenge_case}/evidence/{s.challenge_file_id}",
+    ),
+    *[
+        Probe(
+            method,
+            rule,
+            investor_only(status, anonymous=401 if rule.startswith("/api/") else 302),
+            path=_briefing_path(rule),
+            web_form=(lambda identity: {}) if method == "POST" and "/api/" not in rule else None,
+        )
+        for method, rule, status in (
+            ("POST", "/api/v1/portfolios/<int:portfolio_id>/screenings", 409),
+            ("GET", "/api/v1/portfolios/<int:portfolio_id>/briefing.json", 409),
+            ("GET", "/api/v1/portfolios/<int:portfolio_id>/briefing.xlsx", 409),
+            ("GET", "/api/v1/portfolios/<int:portfolio_id>/briefing.pdf", 409),
+            ("GET", "/portfolios/<int:portfolio_id>/briefing", 200),
+            ("POST", "/portfolios/<int:portfolio_id>/screenings", 409),
+            ("GET", "/portfolios/<int:portfolio_id>/briefing.json", 409),
+            ("GET", "/portfolios/<int:portfolio_id>/briefing.xlsx", 409),
+            ("GET", "/portfolios/<int:portfolio_id>/briefing.pdf", 409),
+        )
+    ],
+    # Portfolios: the investor's own; other kinds 403; reviewers do not see portfolios
+    *portfolio_probes(Probe, lambda s: s.briefing_portfolio_id),
+    # Watchlist, alerts and webhooks: investors only; ids that are not theirs are 404
+    Probe("GET", "/api/v1/watchlist", {**REVIEWER_ONLY, "investor": 200}),
+    Probe(
+        "POST",
+        "/api/v1/watchlist",
+        {**REVIEWER_ONLY, "investor": 422},  # no organisation 999999
+        json=lambda identity: {"organisation_ids": [999999]},
+    ),
+    Probe(
+        "DELETE",
+        "/api/v1/watchlist/<int:organisation_id>",
+        {**REVIEWER_ONLY, "investor": 404},
+        path=lambda s: "/api/v1/watchlist/999999",
+    ),
+    Probe(
+        "POST",
+        "/api/v1/portfolios/<int:portfolio_id>/watch",
+        {**REVIEWER_ONLY, "investor": 404},
+        path=lambda s: "/api/v1/portfolios/999999/watch",
+    ),
+    Probe("GET", "/api/v1/alerts", {**REVIEWER_ONLY, "investor": 200}),
+    Probe(
+        "POST",
+        "/api/v1/webhooks",
+        {**REVIEWER_ONLY, "investor": 422},  # loopback: refused by default
+        json=lambda identity: {"url": "http://127.0.0.1:9/hook"},
+    ),
+    Probe("GET", "/api/v1/webhooks", {**REVIEWER_ONLY, "investor": 200}),
+    Probe(
+        "DELETE",
+        "/api/v1/webhooks/<int:webhook_id>",
+        {**REVIEWER_ONLY, "investor": 404},
+        path=lambda s: "/api/v1/webhooks/999999",
+    ),
+    Probe("GET", "/watchlist", {**everyone(403), "anonymous": 302, "investor": 200}),
+    Probe(
+        "POST",
+        "/watchlist/webhooks",
+        {**everyone(403), "anonymous": 302, "investor": 422},
+        web_form=lambda identity: {"url": "http://127.0.0.1:9/hook"},
+    ),
+    Probe(
+        "POST",
+        "/watchlist/webhooks/<int:webhook_id>/remove",
+        {**everyone(403), "anonymous": 302, "investor": 404},
+        path=lambda s: "/watchlist/webhooks/999999/remove",
+        web_form=lambda identity: {},
+    ),
+    Probe(
+        "POST",
+        "/watchlist/<int:organisation_id>/remove",
+        {**everyone(403), "anonymous": 302, "investor": 404},
+        path=lambda s: "/watchlist/999999/remove",
+        web_form=lambda identity: {},
+    ),
+    Probe(
+        "POST",
+        "/watchlist/portfolios/<int:portfolio_id>",
+        {**everyone(403), "anonymous": 302, "investor": 404},
+        path=lambda s: "/watchlist/portfolios/999999",
+        web_form=lambda identity: {},
+    ),
 ]
 
 
@@ -818,9 +936,22 @@ def subjects(app: Flask, world: World) -> Subjects:
         cert_id = probe_certificate(app, session, assessment_id=assessment.id)
         session.commit()
         challenge_case, filed_case = _probe_challenges(app, session, world, cert_id)
+        challenge_file_id = _probe_challenge_file(app, session, world, challenge_case)
+        briefing_portfolio = Portfolio(
+            organisation_id=world["investor"].organisation_id,
+            name="Probe portfolio",
+            filename="holdings.xlsx",
+            file_sha256="0" * 64,
+        )
+        session.add(briefing_portfolio)
+        session.flush()
+        session.add(probe_holding(briefing_portfolio.id))
+        session.commit()
         return Subjects(
             challenge_case=challenge_case,
+            briefing_portfolio_id=briefing_portfolio.id,
             filed_case=filed_case,
+            challenge_file_id=challenge_file_id,
             cert_id=cert_id,
             incident_ref=incident.ref,
             match_id=match.id,
@@ -865,6 +996,28 @@ def _probe_challenges(app: Flask, session, world: World, cert_id: str) -> tuple[
     )
     session.commit()
     return cases[0].case_number, cases[1].case_number
+
+
+def _probe_challenge_file(app: Flask, session, world: World, case_number: str) -> int:
+    """An evidence file the NGO (the challenger) added to the acknowledged challenge."""
+    ngo_user = session.get(User, world["ngo"].user_id)
+    ngo = Actor(user=ngo_user, organisation=session.get(Organisation, ngo_user.organisation_id))
+    challenge = challenge_service.get(session=session, case_number=case_number)
+    item = challenge_service.add_evidence(
+        session=session,
+        store=FileStore(app.config["UPLOAD_DIR"]),
+        actor=ngo,
+        challenge=challenge,
+        party=challenge_service.party_of(
+            session=session, actor=ngo, challenge=challenge, evidence_key=None
+        ),
+        upload=challenge_service.EvidenceUpload(data=PDF, filename="testimony.pdf"),
+        link=None,
+        max_bytes=2**20,
+        now=now(),
+    )
+    session.commit()
+    return item.id
 
 
 def _call(

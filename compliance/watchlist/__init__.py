@@ -1,0 +1,1 @@
+"""Watchlists: investors watch organisations and are alerted when something changes on them."""

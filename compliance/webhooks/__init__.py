@@ -1,0 +1,1 @@
+"""Webhooks: investors' alerts POSTed as signed JSON, retried with backoff until delivered."""

@@ -108,7 +108,9 @@ def register(query: RegisterQuery):
     return respond(
         RegisterPage,
         {
-            "items": [certificate_service.summary(c, base_url=issuer.base_url) for c in page.items],
+            "items": certificate_service.register_lines(
+                session=db.session(), certificates=page.items, base_url=issuer.base_url
+            ),
             "next_cursor": page.next_cursor,
         },
     )

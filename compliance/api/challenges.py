@@ -6,11 +6,13 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import current_app
-from pydantic import BaseModel, Field
+from flask_openapi3 import FileStorage
+from pydantic import BaseModel, Field, HttpUrl
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
 from compliance.api import blueprint, public, respond
+from compliance.api.files import download, file_store, read_upload
 from compliance.certificates import service as certificate_service
 from compliance.certificates.issuer import Issuer
 from compliance.challenges import service as challenge_service
@@ -20,6 +22,7 @@ from compliance.challenges.models import (
     ChallengeDecisionIn,
     ChallengeFull,
     ChallengeResponseIn,
+    EvidenceAdded,
 )
 from compliance.clock import now
 
@@ -43,8 +46,31 @@ def _rules() -> DeadlinePolicy:
     return DeadlinePolicy.from_config(current_app.config)
 
 
-def _answer(challenge, *, full: bool, status: int = HTTPStatus.OK):
-    view = challenge_service.view(session=db.session(), challenge=challenge, full=full, now=now())
+class EvidencePath(ChallengePath):
+    evidence_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class EvidenceForm(BaseModel):
+    file: FileStorage | None = None
+    description: str | None = Field(default=None, max_length=1000)
+    link: HttpUrl | None = None
+    key: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Anonymous filers: the evidence_key the filing answered with",
+    )
+
+
+def _answer(challenge, *, full: bool, status: int = HTTPStatus.OK, evidence_key=None):
+    actor = current_actor()
+    view = challenge_service.view(
+        session=db.session(),
+        challenge=challenge,
+        full=full,
+        now=now(),
+        reviewer=actor is not None and actor.is_reviewer,
+        evidence_key=evidence_key,
+    )
     return respond(ChallengeFull, view, status)
 
 
@@ -52,7 +78,9 @@ def _answer(challenge, *, full: bool, status: int = HTTPStatus.OK):
     "/certificates/<cert_id>/challenges",
     summary="File a challenge (NGO members with a token, or anyone without one)",
     description="Without a token the filing is anonymous; `contact_email` is then kept "
-    "protected and used only to send news of the case. The company never learns who filed.",
+    "protected and used only to send news of the case, and the answer carries, once, an "
+    "`evidence_key` to add files or links later (POST /api/v1/challenges/{case_number}/evidence). "
+    "The company never learns who filed.",
     responses={201: ChallengeFull},
     security=[],
 )
@@ -63,6 +91,7 @@ def file_challenge(path: CertificatePath, body: ChallengeCreate):
     session = db.session()
     certificate = certificate_service.get(session=session, cert_id=path.cert_id)
     moment = now()
+    evidence_key = challenge_service.new_evidence_key() if actor is None else None
     challenge = challenge_service.file(
         session=session,
         actor=actor,
@@ -70,9 +99,10 @@ def file_challenge(path: CertificatePath, body: ChallengeCreate):
         challenge_in=body,
         rules=_rules(),
         now=moment,
+        evidence_key=evidence_key,
     )
     session.commit()
-    return _answer(challenge, full=True, status=HTTPStatus.CREATED)
+    return _answer(challenge, full=True, status=HTTPStatus.CREATED, evidence_key=evidence_key)
 
 
 @bp.get(
@@ -134,3 +164,72 @@ def decide_challenge(path: ChallengePath, body: ChallengeDecisionIn):
     )
     session.commit()
     return _answer(challenge, full=True)
+
+
+@bp.post(
+    "/challenges/<case_number>/evidence",
+    summary="Add an evidence file and/or link (the challenger or the challenged company)",
+    description="Multipart: `file` (PDF, image, office document or text, up to the evidence "
+    "size limit), `description`, `link`. The challenger's files are served to reviewers and "
+    "the filer's organisation only, never to the company; anonymous filers send the "
+    "`evidence_key` of their filing as `key`.",
+    responses={201: EvidenceAdded},
+    security=[],
+)
+@public
+def add_evidence(path: ChallengePath, form: EvidenceForm):
+    actor = current_actor()
+    session = db.session()
+    challenge = challenge_service.get(session=session, case_number=path.case_number)
+    if actor is None and not form.key:
+        policy.require(actor, "challenge.read")  # 401: a token, or the filing's evidence key
+    party = challenge_service.party_of(
+        session=session, actor=actor, challenge=challenge, evidence_key=form.key
+    )
+    max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
+    upload = None
+    if form.file is not None and form.file.filename:
+        upload = challenge_service.EvidenceUpload(
+            data=read_upload(form.file, max_bytes=max_bytes, what="evidence file"),
+            filename=form.file.filename,
+            description=form.description,
+        )
+    item = challenge_service.add_evidence(
+        session=session,
+        store=file_store(),
+        actor=actor,
+        challenge=challenge,
+        party=party,
+        upload=upload,
+        link=str(form.link) if form.link else None,
+        max_bytes=max_bytes,
+        now=now(),
+    )
+    session.commit()
+    answer = {
+        "case_number": challenge.case_number,
+        "party": party,
+        "file": challenge_service.file_public(challenge, item) if item else None,
+        "link": str(form.link) if form.link else None,
+    }
+    return respond(EvidenceAdded, answer, HTTPStatus.CREATED)
+
+
+@bp.get(
+    "/challenges/<case_number>/evidence/<int:evidence_id>",
+    summary="Download an evidence file (the challenger's: reviewers and the filer's organisation)",
+    responses={200: None},
+)
+def get_evidence(path: EvidencePath):
+    actor = current_actor()
+    policy.require(actor, "challenge.read")
+    session = db.session()
+    challenge, full = challenge_service.visible(
+        session=session, actor=actor, case_number=path.case_number
+    )
+    item = challenge_service.evidence_file(
+        session=session, challenge=challenge, evidence_id=path.evidence_id, full=full
+    )
+    return download(
+        file_store().read(item.sha256), filename=item.filename, mimetype=item.content_type
+    )

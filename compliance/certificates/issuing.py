@@ -9,6 +9,7 @@ transparency-log entries. A failure anywhere leaves no certificate and no approv
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -94,28 +95,32 @@ def section_scores(score: Score, questionnaire: Questionnaire) -> list[dict[str,
     ]
 
 
-def issue(
+@dataclass(frozen=True)
+class HolderDetails:
+    """Who a certificate is printed for."""
+
+    name: str
+    country: str | None
+    sector: str | None
+
+
+def sign_new(
     *,
     session: Session,
     actor: Any,
     assessment: Assessment,
+    holder: HolderDetails,
     questionnaire: Questionnaire,
     score: Score,
     issuer: Issuer,
-    now: datetime,
+    issued_at: datetime,
+    expires_at: datetime,
 ) -> Certificate:
-    """Issue the certificate of an assessment being approved; the caller commits."""
-    require_certifiable(score, assessment)
-    existing = session.exec(
-        select(Certificate).where(Certificate.assessment_id == assessment.id)
-    ).first()
-    if existing is not None:
-        raise Conflict(
-            f"Assessment {assessment.id} already has certificate {existing.cert_id}; an "
-            "assessment is certified once."
-        )
-    organisation = session.get(Organisation, assessment.organisation_id)
-    issued_at = now.replace(microsecond=0)
+    """A new active certificate row for the assessment's score, numbered and signed.
+
+    `holder` gives the name, country and sector printed on it: the organisation's at first
+    issue, the replaced certificate's when a re-score reissues it.
+    """
     number = public_ids.next_number(session=session, year=issued_at.year)
     key = issuer.signing_key()
     certificate = Certificate(
@@ -123,16 +128,16 @@ def issue(
         year=issued_at.year,
         number=number,
         assessment_id=assessment.id,
-        organisation_id=organisation.id,
-        organisation_name=organisation.name,
-        country=organisation.country,
-        sector=organisation.sector,
+        organisation_id=assessment.organisation_id,
+        organisation_name=holder.name,
+        country=holder.country,
+        sector=holder.sector,
         tier=score.tier,
         score=round(score.total, 1),
         sections=section_scores(score, questionnaire),
         scope=scope_of(session=session, assessment_id=assessment.id),
         issued_at=issued_at,
-        expires_at=add_months(issued_at, VALIDITY_MONTHS),
+        expires_at=expires_at,
         methodology_id=score.methodology_id,
         methodology_version=score.methodology_version,
         methodology_hash=score.methodology_hash,
@@ -158,6 +163,42 @@ def issue(
     )
     certificate.credential = vc.canonical_text(signed)
     certificate.credential_sha256 = vc.sha256_of(signed)
+    return certificate
+
+
+def issue(
+    *,
+    session: Session,
+    actor: Any,
+    assessment: Assessment,
+    questionnaire: Questionnaire,
+    score: Score,
+    issuer: Issuer,
+    now: datetime,
+) -> Certificate:
+    """Issue the certificate of an assessment being approved; the caller commits."""
+    require_certifiable(score, assessment)
+    existing = session.exec(
+        select(Certificate).where(Certificate.assessment_id == assessment.id)
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"Assessment {assessment.id} already has certificate {existing.cert_id}; an "
+            "assessment is certified once."
+        )
+    organisation = session.get(Organisation, assessment.organisation_id)
+    issued_at = now.replace(microsecond=0)
+    certificate = sign_new(
+        session=session,
+        actor=actor,
+        assessment=assessment,
+        holder=HolderDetails(organisation.name, organisation.country, organisation.sector),
+        questionnaire=questionnaire,
+        score=score,
+        issuer=issuer,
+        issued_at=issued_at,
+        expires_at=add_months(issued_at, VALIDITY_MONTHS),
+    )
     superseded = _supersede_previous(
         session=session, actor=actor, certificate=certificate, issuer=issuer, now=issued_at
     )

@@ -1,6 +1,7 @@
 """Certificates: the register's rows and the models that decide what the API shows of them.
 
-A certificate is issued once per approved assessment (`assessment_id` is unique) and never
+A certificate is issued once per approved assessment (a re-score after an upheld challenge
+issues its replacement for the same assessment, see `challenges.rescoring`) and never
 rewritten: its signed credential (`credential`, RFC 8785 canonical JSON) is the certificate;
 the other columns are the register's searchable copy of it, plus its current status. Every
 issue and status change is also in the public transparency log (`log_index`,
@@ -49,7 +50,7 @@ class Certificate(SQLModel, table=True):
     cert_id: str = Field(max_length=20, sa_column_kwargs={"unique": True})
     year: int
     number: int
-    assessment_id: int = Field(foreign_key="assessment.id", sa_column_kwargs={"unique": True})
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)  # re-scores reissue
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     organisation_name: str = Field(max_length=300, index=True)
     country: str | None = Field(default=None, max_length=2, index=True)
@@ -139,6 +140,9 @@ class CertificateSummary(BaseModel):
     issued_at: datetime
     expires_at: datetime
     links: CertificateLinks
+    under_challenge: bool = PydanticField(
+        description="An admitted challenge stands against this certificate (being decided)"
+    )
 
 
 class CertificatePublic(CertificateSummary):
@@ -158,9 +162,6 @@ class CertificatePublic(CertificateSummary):
     key_id: str
     key_fingerprint: str
     log_index: int | None = PydanticField(description="Transparency-log entry of the issue")
-    under_challenge: bool = PydanticField(
-        description="An admitted challenge stands against this certificate (being decided)"
-    )
 
 
 class RegisterPage(BaseModel):

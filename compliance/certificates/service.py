@@ -57,8 +57,11 @@ def get(*, session: Session, cert_id: str) -> Certificate:
 
 
 def for_assessment(*, session: Session, assessment_id: int) -> Certificate | None:
+    """The assessment's latest certificate (a re-score may have replaced the first)."""
     return session.exec(
-        select(Certificate).where(Certificate.assessment_id == assessment_id)
+        select(Certificate)
+        .where(Certificate.assessment_id == assessment_id)
+        .order_by(Certificate.id.desc())
     ).first()
 
 
@@ -110,7 +113,9 @@ def links(certificate: Certificate, *, base_url: str) -> CertificateLinks:
     )
 
 
-def summary(certificate: Certificate, *, base_url: str) -> CertificateSummary:
+def summary(
+    certificate: Certificate, *, base_url: str, under_challenge: bool = False
+) -> CertificateSummary:
     return CertificateSummary(
         cert_id=certificate.cert_id,
         organisation_name=certificate.organisation_name,
@@ -123,7 +128,18 @@ def summary(certificate: Certificate, *, base_url: str) -> CertificateSummary:
         issued_at=certificate.issued_at,
         expires_at=certificate.expires_at,
         links=links(certificate, base_url=base_url),
+        under_challenge=under_challenge,
     )
+
+
+def register_lines(
+    *, session: Session, certificates: list[Certificate], base_url: str
+) -> list[CertificateSummary]:
+    """Register lines with "under challenge", read for the whole page in one query."""
+    challenged = challenge_service.under_challenge_among(
+        session=session, certificate_ids=[c.id for c in certificates]
+    )
+    return [summary(c, base_url=base_url, under_challenge=c.id in challenged) for c in certificates]
 
 
 def public_view(*, session: Session, certificate: Certificate, base_url: str) -> CertificatePublic:
@@ -132,8 +148,11 @@ def public_view(*, session: Session, certificate: Certificate, base_url: str) ->
         if certificate.superseded_by_id
         else None
     )
+    under_challenge = challenge_service.is_under_challenge(
+        session=session, certificate_id=certificate.id
+    )
     return CertificatePublic(
-        **summary(certificate, base_url=base_url).model_dump(),
+        **summary(certificate, base_url=base_url, under_challenge=under_challenge).model_dump(),
         sections=[SectionScorePublic(**section) for section in certificate.sections],
         scope=ScopePublic(
             sites=certificate.scope.get("sites"),
@@ -152,9 +171,6 @@ def public_view(*, session: Session, certificate: Certificate, base_url: str) ->
         key_id=certificate.key_id,
         key_fingerprint=certificate.key_fingerprint,
         log_index=certificate.log_index,
-        under_challenge=challenge_service.is_under_challenge(
-            session=session, certificate_id=certificate.id
-        ),
     )
 
 

@@ -12,11 +12,12 @@ from enum import StrEnum
 from typing import Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, EmailStr, HttpUrl, model_validator
+from pydantic import BaseModel, EmailStr, model_validator
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from compliance.db import enum_column, utc_column
+from compliance.outbound import PublicLink
 
 
 class ChallengeState(StrEnum):
@@ -72,6 +73,60 @@ class ChallengeFiler(SQLModel, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     contact_email: str | None = Field(default=None, max_length=320)
+    community: str | None = Field(default=None, max_length=300)  # whom the filer speaks for
+    evidence_key_sha256: str | None = Field(default=None, max_length=64)  # anonymous filers
+
+
+class EvidenceParty(StrEnum):
+    challenger = "challenger"
+    company = "company"
+
+
+class ChallengeEvidence(SQLModel, table=True):
+    """A file given as evidence in a case. A challenger's file (its bytes, name and hash may
+    identify who filed) is served to reviewers and the filer's organisation only."""
+
+    __tablename__ = "challenge_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    party: EvidenceParty = Field(sa_type=enum_column(EvidenceParty))
+    filename: str = Field(max_length=255)
+    description: str | None = Field(default=None, max_length=1000)
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    uploaded_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class RetaliationAlert(SQLModel, table=True):
+    """PROTECTED: a new incident that names the challenger (organisation or community) and is
+    linked to the challenged company. Reviewers only; one per incident and challenge."""
+
+    __tablename__ = "retaliation_alert"
+    __table_args__ = (
+        sa.UniqueConstraint("challenge_id", "incident_id", name="uq_retaliation_alert"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    incident_version: int
+    named: list[str] = Field(sa_type=sa.JSON)  # which of the challenger's names, where
+    linked_by: list[str] = Field(sa_type=sa.JSON)  # how the incident reaches the company
+    found_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class RetaliationWatchRun(SQLModel, table=True):
+    """One periodic run of the retaliation watch: the next run looks from here."""
+
+    __tablename__ = "retaliation_watch_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(sa_column=utc_column(nullable=False))
+    incidents_checked: int = 0
+    alerts: int = 0
 
 
 class Claim(BaseModel):
@@ -89,7 +144,7 @@ class Claim(BaseModel):
         return self
 
 
-Link = HttpUrl
+Link = PublicLink  # evidence links never point the service at private addresses
 
 
 class ChallengeCreate(BaseModel):
@@ -104,6 +159,12 @@ class ChallengeCreate(BaseModel):
     contact_email: EmailStr | None = PydanticField(
         default=None,
         description="Anonymous filers only: where to send news of the case (kept protected)",
+    )
+    community: str | None = PydanticField(
+        default=None,
+        max_length=300,
+        description="The community you speak for, if any (kept protected; reviewers watch for "
+        "incidents naming it)",
     )
 
 
@@ -175,6 +236,36 @@ class FilerPublic(BaseModel):
     organisation_name: str | None
     user_email: str | None
     contact_email: str | None
+    community: str | None = None
+
+
+class EvidenceFilePublic(BaseModel):
+    id: int
+    party: EvidenceParty
+    filename: str
+    description: str | None
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: datetime
+    download: str = PydanticField(description="Where to download it (same access rules)")
+
+
+class RetaliationAlertPublic(BaseModel):
+    """Reviewers only."""
+
+    incident_ref: str
+    incident_version: int
+    named: list[str]
+    linked_by: list[str]
+    found_at: datetime
+
+
+class EvidenceAdded(BaseModel):
+    case_number: str
+    party: EvidenceParty
+    file: EvidenceFilePublic | None
+    link: str | None
 
 
 class ChallengeFull(ChallengePublic):
@@ -183,4 +274,20 @@ class ChallengeFull(ChallengePublic):
 
     filed_by: FilerPublic | None = PydanticField(
         default=None, description="Who filed: reviewers and the filer's organisation only"
+    )
+    files: list[EvidenceFilePublic] = PydanticField(
+        default_factory=list,
+        description="Evidence files the reader may download: the challenger's files only for "
+        "reviewers and the filer's organisation",
+    )
+    challenger_files_withheld: int = PydanticField(
+        default=0, description="For the company: how many challenger files only reviewers see"
+    )
+    retaliation_alerts: list[RetaliationAlertPublic] | None = PydanticField(
+        default=None, description="Reviewers only: new incidents naming the challenger"
+    )
+    evidence_key: str | None = PydanticField(
+        default=None,
+        description="Anonymous filing only, once: the key to add evidence to this case later "
+        "(POST /api/v1/challenges/{case_number}/evidence with field 'key'). Keep it safe.",
     )

@@ -7,6 +7,8 @@ the public log, the audit trail and shared notices receive is built from the cas
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,31 +18,40 @@ from sqlmodel import Session, select
 
 from compliance.accounts.actor import Actor
 from compliance.accounts.models import Organisation, User
+from compliance.assessments.service import safe_filename
 from compliance.audit import service as audit
 from compliance.certificates import status as certificate_status
 from compliance.certificates.issuer import Issuer
 from compliance.certificates.models import Certificate, CertificateStatus
-from compliance.challenges import deadlines
+from compliance.challenges import deadlines, rescoring
 from compliance.challenges.deadlines import Clocks, DeadlinePolicy
 from compliance.challenges.models import (
     ADMITTED,
     Challenge,
     ChallengeCreate,
     ChallengeDecisionIn,
+    ChallengeEvidence,
     ChallengeFiler,
     ChallengeFull,
     ChallengePublic,
     ChallengeResponseIn,
     ChallengeState,
+    EvidenceFilePublic,
+    EvidenceParty,
     FilerPublic,
     Outcome,
+    RetaliationAlert,
+    RetaliationAlertPublic,
     TrackerEntry,
 )
 from compliance.credentials.timestamps import to_datetime_stamp as stamp
-from compliance.errors import Conflict, NotFound
+from compliance.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from compliance.incidents.models import Incident
 from compliance.notifications import service as outbox
+from compliance.storage import FileStore
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntryKind
+from compliance.watchlist import service as watchlist
 
 CHALLENGEABLE = frozenset({CertificateStatus.active, CertificateStatus.suspended})
 # decision action -> (states it applies to, state it leads to)
@@ -57,8 +68,30 @@ DECISIONS: dict[str, tuple[frozenset[ChallengeState], ChallengeState]] = {
 CERTIFICATE_ACTIONS = {Outcome.suspension: "suspend", Outcome.revocation: "revoke"}
 
 
+MAX_FILES = 20  # evidence files per party and case
+EVIDENCE_STATES = {
+    EvidenceParty.challenger: frozenset({ChallengeState.filed, *ADMITTED}),
+    EvidenceParty.company: ADMITTED,
+}
+
+
 class ChallengeRefused(Conflict):
     """The challenge is not in a state the step applies to."""
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    data: bytes
+    filename: str | None
+    description: str | None = None
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_evidence_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def _clocks(challenge: Challenge) -> Clocks:
@@ -125,9 +158,18 @@ def tracker_entry(*, session: Session, challenge: Challenge, now: datetime) -> T
     )
 
 
-def view(*, session: Session, challenge: Challenge, full: bool, now: datetime) -> ChallengeFull:
+def view(
+    *,
+    session: Session,
+    challenge: Challenge,
+    full: bool,
+    now: datetime,
+    reviewer: bool = False,
+    evidence_key: str | None = None,
+) -> ChallengeFull:
     """The case as the company sees it, or with who filed it (`full`, for reviewers and the
-    filer's organisation only)."""
+    filer's organisation only). The challenger's files are listed only with `full`; the
+    retaliation alerts only for reviewers."""
     case = ChallengePublic(
         **tracker_entry(session=session, challenge=challenge, now=now).model_dump(),
         grounds=challenge.grounds,
@@ -139,8 +181,13 @@ def view(*, session: Session, challenge: Challenge, full: bool, now: datetime) -
         conditions=challenge.conditions,
         conditions_deadline=challenge.conditions_deadline,
     )
+    files = evidence_files(session=session, challenge=challenge)
+    shown = [f for f in files if full or f.party == EvidenceParty.company]
+    listed = [file_public(challenge, item) for item in shown]
     if not full:
-        return ChallengeFull(**case.model_dump())
+        return ChallengeFull(
+            **case.model_dump(), files=listed, challenger_files_withheld=len(files) - len(shown)
+        )
     filer = filer_of(session=session, challenge=challenge)
     organisation = (
         session.get(Organisation, filer.organisation_id) if filer.organisation_id else None
@@ -152,8 +199,70 @@ def view(*, session: Session, challenge: Challenge, full: bool, now: datetime) -
             organisation_name=organisation.name if organisation else None,
             user_email=user.email if user else None,
             contact_email=filer.contact_email,
+            community=filer.community,
         ),
+        files=listed,
+        retaliation_alerts=retaliation_alerts(session=session, challenge=challenge)
+        if reviewer
+        else None,
+        evidence_key=evidence_key,
     )
+
+
+def file_public(challenge: Challenge, item: ChallengeEvidence) -> EvidenceFilePublic:
+    return EvidenceFilePublic(
+        id=item.id,
+        party=item.party,
+        filename=item.filename,
+        description=item.description,
+        content_type=item.content_type,
+        size_bytes=item.size_bytes,
+        sha256=item.sha256,
+        uploaded_at=item.uploaded_at,
+        download=f"/api/v1/challenges/{challenge.case_number}/evidence/{item.id}",
+    )
+
+
+def evidence_files(*, session: Session, challenge: Challenge) -> list[ChallengeEvidence]:
+    return list(
+        session.exec(
+            select(ChallengeEvidence)
+            .where(ChallengeEvidence.challenge_id == challenge.id)
+            .order_by(ChallengeEvidence.id)
+        ).all()
+    )
+
+
+def retaliation_alerts(*, session: Session, challenge: Challenge) -> list[RetaliationAlertPublic]:
+    """PROTECTED (reviewers only): incidents naming the challenger, linked to the company."""
+    rows = session.execute(
+        sa.select(RetaliationAlert, Incident.ref)
+        .join(Incident, Incident.id == RetaliationAlert.incident_id)
+        .where(RetaliationAlert.challenge_id == challenge.id)
+        .order_by(RetaliationAlert.id)
+    ).all()
+    return [
+        RetaliationAlertPublic(
+            incident_ref=ref,
+            incident_version=alert.incident_version,
+            named=alert.named,
+            linked_by=alert.linked_by,
+            found_at=alert.found_at,
+        )
+        for alert, ref in rows
+    ]
+
+
+def alert_counts(*, session: Session, challenge_ids: list[int]) -> dict[int, int]:
+    """Retaliation alerts per challenge, for the reviewers' triage list (one query)."""
+    if not challenge_ids:
+        return {}
+    rows = session.execute(
+        sa.select(RetaliationAlert.challenge_id, sa.func.count())
+        .where(RetaliationAlert.challenge_id.in_(challenge_ids))
+        .group_by(RetaliationAlert.challenge_id)
+    ).all()
+    return dict(rows)
 
 
 def for_certificate(*, session: Session, certificate_id: int) -> list[Challenge]:
@@ -208,8 +317,30 @@ def is_under_challenge(*, session: Session, certificate_id: int) -> bool:
     return found is not None
 
 
-def _log(session: Session, kind: str, challenge: Challenge, step: str, now: datetime) -> None:
-    """The public, redacted record of a step: case, certificate, step, dates, outcome."""
+def under_challenge_among(*, session: Session, certificate_ids: list[int]) -> set[int]:
+    """Which of these certificates an admitted challenge stands against, in one query."""
+    if not certificate_ids:
+        return set()
+    return set(
+        session.execute(
+            sa.select(Challenge.certificate_id)
+            .where(Challenge.certificate_id.in_(certificate_ids), Challenge.state.in_(ADMITTED))
+            .distinct()
+        ).scalars()
+    )
+
+
+def _log(
+    session: Session,
+    kind: str,
+    challenge: Challenge,
+    step: str,
+    now: datetime,
+    *,
+    rescored: dict | None = None,
+) -> None:
+    """The public, redacted record of a step: case, certificate, step, dates, outcome (and
+    what a re-score changed)."""
     payload = {
         "case_number": challenge.case_number,
         "cert_id": _cert_id(session, challenge),
@@ -219,6 +350,8 @@ def _log(session: Session, kind: str, challenge: Challenge, step: str, now: date
         "no_response": challenge.no_response,
         "outcome": challenge.outcome.value if challenge.outcome else None,
     }
+    if rescored is not None:
+        payload["rescore"] = rescored
     log_service.append(session=session, kind=kind, payload=payload, now=now)
 
 
@@ -283,8 +416,16 @@ def file(
     challenge_in: ChallengeCreate,
     rules: DeadlinePolicy,
     now: datetime,
+    uploads: list[EvidenceUpload] | None = None,
+    store: FileStore | None = None,
+    max_bytes: int = 0,
+    evidence_key: str | None = None,
 ) -> Challenge:
-    """File a challenge (an NGO member, or anyone anonymously with an optional contact)."""
+    """File a challenge (an NGO member, or anyone anonymously with an optional contact), with
+    evidence files when given; an anonymous filer may get an `evidence_key` (only its hash is
+    kept) to add evidence later."""
+    if len(uploads or []) > MAX_FILES:
+        raise InvalidInput(f"Attach at most {MAX_FILES} evidence files.")
     if certificate.status not in CHALLENGEABLE:
         raise ChallengeRefused(
             f"Certificate {certificate.cert_id} is {certificate.status.value}; only active or "
@@ -310,8 +451,21 @@ def file(
             organisation_id=actor.organisation_id if actor else None,
             user_id=actor.id if actor else None,
             contact_email=None if actor else (challenge_in.contact_email or None),
+            community=(challenge_in.community or "").strip() or None,
+            evidence_key_sha256=_key_hash(evidence_key) if actor is None and evidence_key else None,
         )
     )
+    for upload in uploads or []:
+        _store_file(
+            session,
+            store,
+            challenge,
+            EvidenceParty.challenger,
+            actor,
+            upload,
+            max_bytes=max_bytes,
+            now=now,
+        )
     _audit(session, actor, "filed", challenge, now)
     _notify(
         session,
@@ -425,14 +579,25 @@ def decide(
             now,
         )
         _log(session, LogEntryKind.challenge_acknowledged, challenge, "acknowledged", now)
+        watchlist.challenge_admitted(session=session, challenge=challenge, now=now)
         return challenge
     challenge.decided_at = now
     challenge.decision_reasons = (decision.reasons or "").strip()
+    rescored: rescoring.Rescore | None = None
     if decision.action == "uphold":
         challenge.outcome = decision.outcome
         challenge.conditions = decision.conditions
         challenge.conditions_deadline = decision.conditions_deadline
         certificate_action = CERTIFICATE_ACTIONS.get(decision.outcome)
+        if decision.outcome == Outcome.rescore:
+            rescored = rescoring.rescore(
+                session=session,
+                actor=actor,
+                certificate=session.get(Certificate, challenge.certificate_id),
+                case_number=challenge.case_number,
+                issuer=issuer,
+                now=now,
+            )
         if certificate_action is not None:
             certificate_status.change_status(
                 session=session,
@@ -455,12 +620,31 @@ def decide(
         f"The reviewers decided: {step}.{outcome}\nReasons: {challenge.decision_reasons}",
         now,
     )
+    if rescored is not None:
+        outbox.queue(
+            session=session,
+            kind="certificate.rescored",
+            recipients=[
+                *outbox.users_of(session=session, organisation_id=challenge.organisation_id),
+                *outbox.reviewers(session=session),
+            ],
+            subject=f"[{challenge.case_number}] Certificate {rescored.cert_id} re-scored",
+            body=f"{rescored.summary()}\n\nThe register: /certificates/{rescored.cert_id}\n",
+            now=now,
+        )
     kind = (
         LogEntryKind.challenge_acknowledged
         if decision.action == "inadmissible"
         else LogEntryKind.challenge_decided
     )
-    _log(session, kind, challenge, step, now)
+    _log(
+        session,
+        kind,
+        challenge,
+        step,
+        now,
+        rescored=rescored.log_details() if rescored is not None else None,
+    )
     return challenge
 
 
@@ -516,3 +700,139 @@ def enforce_deadlines(*, session: Session, rules: DeadlinePolicy, now: datetime)
                 )
         session.add(challenge)
     return DeadlineRun(no_response=missed, reminders=reminders, overdue_flags=flagged)
+
+
+def party_of(
+    *, session: Session, actor: Actor | None, challenge: Challenge, evidence_key: str | None
+) -> EvidenceParty:
+    """Who is adding evidence: the challenger (the filer's organisation, or an anonymous filer
+    with the case's evidence key) or the challenged company. Anyone else is refused without
+    learning more than the case number they sent."""
+    filer = filer_of(session=session, challenge=challenge)
+    unseen = NotFound(f"There is no challenge {challenge.case_number} that you can see.")
+    if actor is None:
+        if (
+            evidence_key
+            and filer.evidence_key_sha256
+            and hmac.compare_digest(_key_hash(evidence_key), filer.evidence_key_sha256)
+        ):
+            return EvidenceParty.challenger
+        raise unseen
+    if actor.is_reviewer:
+        raise PermissionDenied(
+            "Reviewers do not add evidence to a case; the challenger and the company do."
+        )
+    if filer.organisation_id is not None and filer.organisation_id == actor.organisation_id:
+        return EvidenceParty.challenger
+    if actor.organisation_id == challenge.organisation_id:
+        return EvidenceParty.company
+    raise unseen
+
+
+def _store_file(
+    session: Session,
+    store: FileStore | None,
+    challenge: Challenge,
+    party: EvidenceParty,
+    actor: Actor | None,
+    upload: EvidenceUpload,
+    *,
+    max_bytes: int,
+    now: datetime,
+) -> ChallengeEvidence:
+    if store is None:
+        raise ValueError("a file store is needed to keep evidence files")
+    stored = store.put(upload.data, max_bytes=max_bytes, what="evidence file")
+    item = ChallengeEvidence(
+        challenge_id=challenge.id,
+        party=party,
+        filename=safe_filename(upload.filename),
+        description=(upload.description or "").strip()[:1000] or None,
+        content_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
+        uploaded_by_id=actor.id if actor else None,
+        uploaded_at=now,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def add_evidence(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor | None,
+    challenge: Challenge,
+    party: EvidenceParty,
+    upload: EvidenceUpload | None,
+    link: str | None,
+    max_bytes: int,
+    now: datetime,
+) -> ChallengeEvidence | None:
+    """A file and/or a link added to the case by one party while the case is open to it."""
+    if upload is None and not link:
+        raise InvalidInput("Send a file (multipart field 'file'), a link, or both.")
+    if challenge.state not in EVIDENCE_STATES[party]:
+        allowed = " or ".join(sorted(s.value.replace("_", " ") for s in EVIDENCE_STATES[party]))
+        raise ChallengeRefused(
+            f"Challenge {challenge.case_number} is {challenge.state.value.replace('_', ' ')}; "
+            f"evidence from the {party.value} is accepted while it is {allowed}."
+        )
+    item = None
+    if upload is not None:
+        count = session.execute(
+            sa.select(sa.func.count())
+            .select_from(ChallengeEvidence)
+            .where(ChallengeEvidence.challenge_id == challenge.id, ChallengeEvidence.party == party)
+        ).scalar_one()
+        if count >= MAX_FILES:
+            raise ChallengeRefused(f"The {party.value} has already given {MAX_FILES} files.")
+        item = _store_file(
+            session, store, challenge, party, actor, upload, max_bytes=max_bytes, now=now
+        )
+    if link:
+        field = "evidence_links" if party == EvidenceParty.challenger else "company_evidence_links"
+        links = getattr(challenge, field)
+        if len(links) >= MAX_FILES:
+            raise ChallengeRefused(f"The {party.value} has already given {MAX_FILES} links.")
+        setattr(challenge, field, [*links, link])
+        session.add(challenge)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="challenge.evidence_added",
+        subject=challenge,
+        details={
+            "case_number": challenge.case_number,
+            "party": party.value,
+            "file": item is not None,
+            "link": bool(link),
+        },
+        now=now,
+    )
+    outbox.queue(
+        session=session,
+        kind="challenge.evidence_added",
+        recipients=outbox.reviewers(session=session),
+        subject=f"[{challenge.case_number}] New evidence from the {party.value}",
+        body=f"The {party.value} added evidence to challenge {challenge.case_number}.",
+        now=now,
+    )
+    return item
+
+
+def evidence_file(
+    *, session: Session, challenge: Challenge, evidence_id: int, full: bool
+) -> ChallengeEvidence:
+    """An evidence file the reader may download: the company gets its own files only; a
+    challenger's file is 404 for it, as if it did not exist."""
+    item = session.get(ChallengeEvidence, evidence_id)
+    if (
+        item is None
+        or item.challenge_id != challenge.id
+        or (not full and item.party != EvidenceParty.company)
+    ):
+        raise NotFound(f"Challenge {challenge.case_number} has no evidence file {evidence_id}.")
+    return item

@@ -1,8 +1,8 @@
 """Asking for a re-screening when incident records change.
 
 Imported by the incident service, so it imports nothing of the incident or screening code:
-it only queues a `screening.rescreen` job. The periodic run of the same job catches anything
-a trigger missed (see `screening.tasks`).
+it only queues a `screening.rescreen` job (and the challenges' retaliation watch). The periodic
+run of the same job catches anything a trigger missed (see `screening.tasks`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlmodel import Session
 from compliance.jobs import service as job_service
 
 RESCREEN = "screening.rescreen"
+RETALIATION_WATCH = "challenges.retaliation_watch"  # see compliance.challenges.retaliation
 
 
 def incidents_changed(
@@ -28,6 +29,13 @@ def incidents_changed(
         session=session,
         kind=RESCREEN,
         params={"changed_since": recorded_at.isoformat()},
+        organisation_id=None,
+        created_by_id=None,
+    )
+    job_service.enqueue(  # new incidents may name a challenger: the reviewers' watch
+        session=session,
+        kind=RETALIATION_WATCH,
+        params={"since": recorded_at.isoformat()},
         organisation_id=None,
         created_by_id=None,
     )

@@ -67,7 +67,9 @@ def register():
     filters = {name: raw[name] for name in (*FILTERS, "limit") if raw[name]}
     return render_template(
         "certificates/register.html",
-        certificates=[certificate_service.summary(c, base_url=issuer.base_url) for c in page.items],
+        certificates=certificate_service.register_lines(
+            session=db.session(), certificates=page.items, base_url=issuer.base_url
+        ),
         next_cursor=page.next_cursor,
         filters=filters,
         tiers=_tier_choices(),

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from pydantic import ValidationError
+from flask_wtf.file import FileField, MultipleFileField
+from pydantic import TypeAdapter, ValidationError
+from werkzeug.datastructures import FileStorage
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
+from compliance.api.files import download, file_store
 from compliance.certificates import service as certificate_service
 from compliance.certificates.issuer import Issuer
 from compliance.challenges import service as challenge_service
@@ -23,11 +26,13 @@ from compliance.challenges.models import (
     ChallengeDecisionIn,
     ChallengeResponseIn,
     ChallengeState,
+    EvidenceParty,
+    Link,
     Outcome,
 )
 from compliance.challenges.service import DECISIONS
 from compliance.clock import now
-from compliance.errors import Conflict
+from compliance.errors import Conflict, InvalidInput
 from compliance.notifications import service as outbox
 from compliance.web import login_required
 
@@ -62,12 +67,17 @@ def triage():
     policy.require(current_actor(), "challenge.decide")
     session = db.session()
     moment = now()
+    open_cases = challenge_service.open_cases(session=session)
+    alerts = challenge_service.alert_counts(
+        session=session, challenge_ids=[c.id for c in open_cases]
+    )
     return render_template(
         "challenges/triage.html",
         cases=[
             challenge_service.tracker_entry(session=session, challenge=c, now=moment)
-            for c in challenge_service.open_cases(session=session)
+            for c in open_cases
         ],
+        alerts={c.case_number: alerts.get(c.id, 0) for c in open_cases},
     )
 
 
@@ -100,6 +110,21 @@ class FileChallengeForm(FlaskForm):
         "Contact e-mail (optional, kept protected; only if you are not signed in)",
         validators=[Optional(), Email(), Length(max=320)],
     )
+    community = StringField(
+        "Community you speak for (optional, kept protected: reviewers watch for incidents "
+        "naming it)",
+        validators=[Optional(), Length(max=300)],
+    )
+    files = MultipleFileField(
+        "Evidence files (optional; PDF, images, office documents or text). Only the reviewers "
+        "see them, never the company, because a file can reveal who filed"
+    )
+
+
+class EvidenceForm(FlaskForm):
+    file = FileField("Evidence file")
+    description = StringField("What the file shows", validators=[Optional(), Length(max=1000)])
+    link = StringField("Or a link", validators=[Optional(), Length(max=2000)])
 
 
 class ResponseForm(FlaskForm):
@@ -107,6 +132,7 @@ class ResponseForm(FlaskForm):
         "Your response", validators=[DataRequired(), Length(min=20, max=20_000)]
     )
     evidence_links = TextAreaField("Evidence links, one per line")
+    files = MultipleFileField("Evidence files (optional; seen by the reviewers and the challenger)")
 
 
 class DecisionForm(FlaskForm):
@@ -123,6 +149,26 @@ class DecisionForm(FlaskForm):
 
 def _lines(text: str | None, separator: str = "\n") -> list[str]:
     return [part.strip() for part in (text or "").split(separator) if part.strip()]
+
+
+def _uploads(files: list[FileStorage] | None, description: str | None = None) -> list:
+    """The uploaded files as evidence uploads, each read up to the size limit."""
+    max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
+    uploads = []
+    for upload in files or []:
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            continue
+        data = upload.stream.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InvalidInput(
+                f"{upload.filename} is larger than {max_bytes / 2**20:.0f} MiB; send a smaller one."
+            )
+        uploads.append(
+            challenge_service.EvidenceUpload(
+                data=data, filename=upload.filename, description=description
+            )
+        )
+    return uploads
 
 
 def _problems(error: ValidationError) -> str:
@@ -149,11 +195,10 @@ def file_challenge(cert_id: str):
                     "evidence_links": _lines(form.evidence_links.data),
                     "incident_refs": _lines(form.incident_refs.data, ","),
                     "contact_email": (form.contact_email.data or None) if actor is None else None,
+                    "community": form.community.data or None,
                 }
             )
-        except ValidationError as error:
-            flash(f"Not filed: {_problems(error)}")
-        else:
+            evidence_key = challenge_service.new_evidence_key() if actor is None else None
             challenge = challenge_service.file(
                 session=session,
                 actor=actor,
@@ -161,9 +206,26 @@ def file_challenge(cert_id: str):
                 challenge_in=challenge_in,
                 rules=DeadlinePolicy.from_config(current_app.config),
                 now=now(),
+                uploads=_uploads(form.files.data),
+                store=file_store(),
+                max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+                evidence_key=evidence_key,
             )
+        except ValidationError as error:
+            session.rollback()
+            flash(f"Not filed: {_problems(error)}")
+        except InvalidInput as error:
+            session.rollback()
+            flash(f"Not filed: {error.detail}")
+        else:
             session.commit()
             flash(f"Challenge filed: your case number is {challenge.case_number}.")
+            if evidence_key is not None:
+                flash(
+                    f"To add evidence later without an account, keep this key: {evidence_key} "
+                    f"(send it as 'key' to POST /api/v1/challenges/{challenge.case_number}/"
+                    "evidence). It is shown only once."
+                )
             if actor is None:
                 return redirect(url_for(".tracker", cert_id=certificate.cert_id))
             return redirect(url_for(".case", case_number=challenge.case_number))
@@ -209,11 +271,27 @@ def _case_page(case_number: str, *, status: int = 200):
         policy.allowed(actor, "challenge.respond", challenge)
         and challenge.state == ChallengeState.awaiting_response
     )
+    party = None
+    if not actor.is_reviewer:
+        party = challenge_service.party_of(
+            session=session, actor=actor, challenge=challenge, evidence_key=None
+        )
+    may_add_evidence = (
+        party is not None and challenge.state in challenge_service.EVIDENCE_STATES[party]
+    )
     return render_template(
         "challenges/case.html",
-        case=challenge_service.view(session=session, challenge=challenge, full=full, now=now()),
+        case=challenge_service.view(
+            session=session,
+            challenge=challenge,
+            full=full,
+            now=now(),
+            reviewer=actor.is_reviewer,
+        ),
         response_form=ResponseForm() if may_respond else None,
         decision_form=DecisionForm() if policy.allowed(actor, "challenge.decide") else None,
+        evidence_form=EvidenceForm() if may_add_evidence else None,
+        party=party.value if party else None,
     ), status
 
 
@@ -247,9 +325,25 @@ def respond(case_number: str):
             rules=DeadlinePolicy.from_config(current_app.config),
             now=now(),
         )
+        for upload in _uploads(form.files.data):
+            challenge_service.add_evidence(
+                session=session,
+                store=file_store(),
+                actor=actor,
+                challenge=challenge,
+                party=EvidenceParty.company,
+                upload=upload,
+                link=None,
+                max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+                now=now(),
+            )
     except ValidationError as error:
         session.rollback()
         flash(f"Not sent: {_problems(error)}")
+        return _case_page(case_number, status=422)
+    except InvalidInput as error:
+        session.rollback()
+        flash(f"Not sent: {error.detail}")
         return _case_page(case_number, status=422)
     except Conflict as error:
         session.rollback()
@@ -300,3 +394,69 @@ def decide(case_number: str):
     session.commit()
     flash(f"{challenge.case_number} is now {challenge.state.value.replace('_', ' ')}.")
     return redirect(url_for(".case", case_number=case_number))
+
+
+@bp.post("/challenges/<case_number>/evidence")
+@login_required
+def add_evidence(case_number: str):
+    actor = current_actor()
+    policy.require(actor, "challenge.read")
+    session = db.session()
+    challenge, _full = challenge_service.visible(
+        session=session, actor=actor, case_number=case_number
+    )
+    party = challenge_service.party_of(
+        session=session, actor=actor, challenge=challenge, evidence_key=None
+    )
+    form = EvidenceForm()
+    if not form.validate_on_submit():
+        flash("Not added: check the form.")
+        return _case_page(case_number, status=422)
+    try:
+        uploads = _uploads([form.file.data], form.description.data or None)
+        link = (form.link.data or "").strip() or None
+        if link:
+            link = str(TypeAdapter(Link).validate_python(link))
+        challenge_service.add_evidence(
+            session=session,
+            store=file_store(),
+            actor=actor,
+            challenge=challenge,
+            party=EvidenceParty(party),
+            upload=uploads[0] if uploads else None,
+            link=link,
+            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+            now=now(),
+        )
+    except ValidationError:
+        session.rollback()
+        flash("Not added: the link must be a full web address such as https://example.org/a.")
+        return _case_page(case_number, status=422)
+    except InvalidInput as error:
+        session.rollback()
+        flash(f"Not added: {error.detail}")
+        return _case_page(case_number, status=422)
+    except Conflict as error:
+        session.rollback()
+        flash(f"Not added: {error.detail}")
+        return _case_page(case_number, status=409)
+    session.commit()
+    flash("Your evidence was added to the case.")
+    return redirect(url_for(".case", case_number=case_number))
+
+
+@bp.get("/challenges/<case_number>/evidence/<int:evidence_id>")
+@login_required
+def evidence(case_number: str, evidence_id: int):
+    actor = current_actor()
+    policy.require(actor, "challenge.read")
+    session = db.session()
+    challenge, full = challenge_service.visible(
+        session=session, actor=actor, case_number=case_number
+    )
+    item = challenge_service.evidence_file(
+        session=session, challenge=challenge, evidence_id=evidence_id, full=full
+    )
+    return download(
+        file_store().read(item.sha256), filename=item.filename, mimetype=item.content_type
+    )

@@ -58,3 +58,43 @@ def outbox(app: Flask) -> list[OutboxMessage]:
 def log_entries(app: Flask) -> list[str]:
     with db.session_scope(app) as session:
         return [row.entry for row in session.exec(select(LogEntry).order_by(LogEntry.index))]
+
+
+COMMUNITY = "Comunidad Wayuu de La Guajira"
+
+
+def file_challenge(client, world: World, cert_id: str, **extra) -> str:
+    """A challenge filed by the NGO (speaking for a community); its case number."""
+    filed = client.post(
+        f"/api/v1/certificates/{cert_id}/challenges",
+        json={"grounds": GROUNDS, "community": COMMUNITY, **extra},
+        headers=world["ngo"].headers,
+    )
+    assert filed.status_code == 201, filed.get_json()
+    return filed.get_json()["case_number"]
+
+
+def decide(client, world: World, case: str, **body):
+    answer = client.post(
+        f"/api/v1/challenges/{case}/decision", json=body, headers=world["reviewer"].headers
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()
+
+
+def wait_for_jobs(app: Flask, timeout: float = 60) -> None:
+    """Wait until no job is queued or running (jobs run in threads, or on the RQ worker)."""
+    import time
+
+    from compliance.jobs.models import Job, JobStatus
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.session_scope(app) as session:
+            pending = session.exec(
+                select(Job).where(Job.status.in_([JobStatus.queued, JobStatus.running]))
+            ).all()
+        if not pending:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"jobs still pending after {timeout}s: {[j.kind for j in pending]}")

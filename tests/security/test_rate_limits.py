@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
-from compliance import create_app
+from compliance import create_app, db
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -44,21 +46,33 @@ def test_public_verification_has_a_budget(client) -> None:
     assert client.post("/api/v1/verify", data={}).status_code == 429
 
 
-def _app_on(app: Flask, tmp_path: Path, name: str, **settings) -> Flask:
-    return create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path / name),
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "SECRET_KEY": "test-secret",
-            "TESTING": True,
-            **settings,
-        }
-    )
+@pytest.fixture
+def app_on(app: Flask, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """More web processes on the test database, their connections closed afterwards."""
+    made: list[Flask] = []
+
+    def make(name: str, **settings) -> Flask:
+        made.append(
+            create_app(
+                {
+                    "INSTANCE_PATH": str(tmp_path / name),
+                    "DATABASE_URL": app.config["DATABASE_URL"],
+                    "SECRET_KEY": "test-secret",
+                    "TESTING": True,
+                    **settings,
+                }
+            )
+        )
+        return made[-1]
+
+    yield make
+    for other in made:
+        db.engine(other).dispose()
 
 
-def test_web_processes_share_one_count_in_redis(app: Flask, tmp_path: Path) -> None:
-    first = _app_on(app, tmp_path, "one", RATE_LIMIT_STORAGE_URL=REDIS_URL).test_client()
-    second = _app_on(app, tmp_path, "two", RATE_LIMIT_STORAGE_URL=REDIS_URL).test_client()
+def test_web_processes_share_one_count_in_redis(app_on) -> None:
+    first = app_on("one", RATE_LIMIT_STORAGE_URL=REDIS_URL).test_client()
+    second = app_on("two", RATE_LIMIT_STORAGE_URL=REDIS_URL).test_client()
     address = f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"  # fresh every run
     for client in (first, second) * 5:
         assert _token_request(client, address).status_code == 401
@@ -66,6 +80,6 @@ def test_web_processes_share_one_count_in_redis(app: Flask, tmp_path: Path) -> N
     assert _token_request(second, address).status_code == 429
 
 
-def test_an_empty_budget_means_no_limit(app: Flask, tmp_path: Path) -> None:
-    client = _app_on(app, tmp_path, "open", RATE_LIMIT_TOKENS="").test_client()
+def test_an_empty_budget_means_no_limit(app_on) -> None:
+    client = app_on("open", RATE_LIMIT_TOKENS="").test_client()
     assert {_token_request(client, "198.51.100.9").status_code for _ in range(15)} == {401}

@@ -90,9 +90,9 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
         if server.poll() is not None:
             raise SystemExit("gunicorn stopped before serving")
         try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still starting up
             time.sleep(0.3)
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 

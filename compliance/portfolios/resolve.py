@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -129,6 +129,9 @@ class OrganisationDirectory:
 
     @classmethod
     def load(cls, session: Session) -> OrganisationDirectory:
+        """The organisations now in the database. Normalising every name takes seconds at scale
+        (every hand search on a holding's page needs them), so one directory serves as long as
+        no resolvable organisation is added or changed: it is kept per content."""
         rows = session.execute(
             sa.select(
                 Organisation.id,
@@ -137,18 +140,22 @@ class OrganisationDirectory:
                 Organisation.lei,
                 Organisation.isins,
                 Organisation.aliases,
-            ).where(Organisation.kind.in_(RESOLVABLE_KINDS))
-        )
-        return cls(
-            KnownOrganisation(
-                id=row.id,
-                name=row.name,
-                country=row.country,
-                lei=row.lei,
-                isins=tuple(row.isins or ()),
-                aliases=tuple(row.aliases or ()),
             )
-            for row in rows
+            .where(Organisation.kind.in_(RESOLVABLE_KINDS))
+            .order_by(Organisation.id)
+        )
+        return _directory_of(
+            tuple(
+                KnownOrganisation(
+                    id=row.id,
+                    name=row.name,
+                    country=row.country,
+                    lei=row.lei,
+                    isins=tuple(row.isins or ()),
+                    aliases=tuple(row.aliases or ()),
+                )
+                for row in rows
+            )
         )
 
     def __contains__(self, organisation_id: object) -> bool:
@@ -207,6 +214,11 @@ class OrganisationDirectory:
             scores.items(), key=lambda item: (-item[1], self.organisations[item[0]].name)
         )
         return [self.candidate(organisation_id, score) for organisation_id, score in ranked]
+
+
+@lru_cache(maxsize=4)
+def _directory_of(organisations: tuple[KnownOrganisation, ...]) -> OrganisationDirectory:
+    return OrganisationDirectory(organisations)
 
 
 def decide(

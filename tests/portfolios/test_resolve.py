@@ -192,3 +192,19 @@ def test_five_thousand_holdings_resolve_against_five_thousand_organisations_quic
     assert by_kind[Resolution.identifier] == 1_667 and by_kind[Resolution.name] == 3_333
     assert len(statements) <= 3  # the directory and the mappings, never a query per holding
     assert elapsed < 20, f"{elapsed:.1f}s"
+
+
+def test_the_directory_is_built_once_per_content_of_the_organisations(app: Flask) -> None:
+    with db.session_scope(app) as session:
+        session.add(Organisation(name="Minera Andina", kind=OrganisationKind.company))
+        session.commit()
+        first = OrganisationDirectory.load(session)
+        assert OrganisationDirectory.load(session) is first
+        andina = session.exec(sa.select(Organisation).where(Organisation.name == "Minera Andina"))
+        organisation = andina.scalar_one()
+        organisation.aliases = ["Cobre del Sur"]
+        session.add(organisation)
+        session.commit()
+        renamed = OrganisationDirectory.load(session)
+        assert renamed is not first
+        assert [c.organisation_id for c in renamed.search("cobre del sur")] == [organisation.id]

@@ -341,14 +341,10 @@ def respond(case_number: str):
         session.rollback()
         flash(f"Not sent: {_problems(error)}")
         return _case_page(case_number, status=422)
-    except InvalidInput as error:
+    except (InvalidInput, Conflict) as error:
         session.rollback()
         flash(f"Not sent: {error.detail}")
-        return _case_page(case_number, status=422)
-    except Conflict as error:
-        session.rollback()
-        flash(f"Not sent: {error.detail}")
-        return _case_page(case_number, status=409)
+        return _case_page(case_number, status=error.status)
     session.commit()
     flash("Your response was recorded; the reviewers now decide.")
     return redirect(url_for(".case", case_number=case_number))
@@ -432,14 +428,10 @@ def add_evidence(case_number: str):
         session.rollback()
         flash("Not added: the link must be a full web address such as https://example.org/a.")
         return _case_page(case_number, status=422)
-    except InvalidInput as error:
+    except (InvalidInput, Conflict) as error:
         session.rollback()
         flash(f"Not added: {error.detail}")
-        return _case_page(case_number, status=422)
-    except Conflict as error:
-        session.rollback()
-        flash(f"Not added: {error.detail}")
-        return _case_page(case_number, status=409)
+        return _case_page(case_number, status=error.status)
     session.commit()
     flash("Your evidence was added to the case.")
     return redirect(url_for(".case", case_number=case_number))

@@ -165,8 +165,11 @@ def _confidence(
     )
 
 
-def score(facts: AssessmentFacts, rules: Rules, as_of: date) -> Score:
-    """Score one assessment on `as_of` with a published methodology."""
+def _scored(
+    facts: AssessmentFacts, rules: Rules, as_of: date
+) -> tuple[list[SectionScore], list[IndicatorScore]]:
+    """Section scores and indicator scores (with what each earns of the total and what full
+    credit would add), unrounded."""
     qrules = questionnaire_rules(facts, rules)
     by_id = {q.question_id: q for q in facts.questions}
     raw = [
@@ -191,6 +194,18 @@ def score(facts: AssessmentFacts, rules: Rules, as_of: date) -> Score:
         )
         for i in raw
     ]
+    return sections, indicators
+
+
+def indicator_scores(facts: AssessmentFacts, rules: Rules, as_of: date) -> list[IndicatorScore]:
+    """Only the indicator scores of `score` (unrounded), for callers that need no more: an
+    investor screening thousands of holdings asks which indicators each one fails."""
+    return _scored(facts, rules, as_of)[1]
+
+
+def score(facts: AssessmentFacts, rules: Rules, as_of: date) -> Score:
+    """Score one assessment on `as_of` with a published methodology."""
+    sections, indicators = _scored(facts, rules, as_of)
     practice = sum(s.contribution for s in sections)
     incidents = [score_incident(i, rules=rules.incidents, as_of=as_of) for i in facts.incidents]
     deduction = sum(i.weight for i in incidents)

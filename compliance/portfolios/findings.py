@@ -2,17 +2,15 @@
 
 For every holding: its certificate (status, tier, score, expiry, under challenge), confirmed and
 suggested incident matches of the last five years (public view only), red flags, context risk
-of its sites, data gaps and the questions to put to the company; then the portfolio's
-aggregates. Everything is read with a few queries per kind of fact, whatever the number of
-holdings (`_chunks` keeps each IN list within what every database accepts), then put together
-by pure functions.
+of its sites, data gaps and the questions to put to the company (`engagement`). The facts are
+read in bulk (`holding_data`), then put together by pure functions; the portfolio's totals are
+in `aggregates`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,76 +18,29 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from compliance import matching
-from compliance.accounts.models import Organisation
-from compliance.assessments.models import Answer, Assessment, AssessmentStatus, Evidence
+from compliance.assessments.models import AssessmentStatus
 from compliance.certificates.credential import certificate_url
-from compliance.certificates.models import Certificate, CertificateStatus
-from compliance.challenges.models import ADMITTED, Challenge
+from compliance.certificates.models import CertificateStatus
 from compliance.datasets import risk as dataset_risk
-from compliance.datasets.kinds import DatasetKind
-from compliance.datasets.models import DatasetRow, DatasetVersion
-from compliance.incidents.models import Incident, IncidentPublic, IncidentRecord, IncidentVersion
+from compliance.incidents.models import IncidentPublic, IncidentRecord
+from compliance.portfolios import aggregates, engagement, holding_data
 from compliance.portfolios.briefing import (
-    Aggregates,
     CertificateFinding,
     ContextFinding,
     DataGap,
-    EngageItem,
     EngagementQuestion,
     HoldingFinding,
     IncidentFinding,
     RedFlag,
-    Share,
-    YearCount,
 )
 from compliance.portfolios.models import PortfolioHolding, Resolution
 from compliance.scores import service as score_service
 from compliance.screening import context as screening_context
 from compliance.screening.entities import site_sector
-from compliance.screening.facts import link_of
-from compliance.screening.models import Match, MatchStatus
-from questionnaires.model import translate
-from questionnaires.registry import default_registry
-from questionnaires.visibility import visible_question_ids
-from scoring import AssessmentFacts, EvidenceFacts, QuestionFacts, Rules, Tier, canonical_json
-from scoring.engine import questionnaire_rules
-from scoring.indicators import score_indicator
-from scoring.result import IndicatorStatus
+from scoring import Rules, Tier
 
 LOOKBACK_YEARS = 5
 SEVERE_FROM = 20.0  # severity points (methodology) from which an attack counts as severe
-QUESTIONS_PER_HOLDING = 6
-TOP_ENGAGE = 10
-FAILING_SHARE = 0.5  # an indicator earning less than this share of its points "fails"
-_CHUNK = 900
-NO_TIER = "none"
-
-GENERIC_QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "generic:policy",
-        "Policy",
-        "Have you published a policy commitment that recognises the legitimate role of human "
-        "rights defenders and says you will not tolerate attacks against them?",
-    ),
-    (
-        "generic:due_diligence",
-        "Due diligence",
-        "How do you identify and assess risks to defenders in your operations and value chain, "
-        "and where do you apply heightened due diligence?",
-    ),
-    (
-        "generic:grievance",
-        "Grievance and remedy",
-        "Which grievance mechanism can defenders and communities use safely, and how do you "
-        "provide remedy when harm occurs?",
-    ),
-    (
-        "generic:assessment",
-        "Certification",
-        "Will you complete an HRD Sentinel self-assessment so that your practice can be "
-        "reviewed and certified?",
-    ),
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,191 +60,6 @@ def inputs(*, session: Session, as_of: date, base_url: str) -> ScreeningInputs:
         rules=score_service.rules(),
         context=screening_context.context_report(session=session, as_of=as_of),
     )
-
-
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
-    items = sorted(set(values))
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-# --- Bulk loading -------------------------------------------------------------------------
-
-
-def _organisations(session: Session, ids: Sequence[int]) -> dict[int, sa.Row]:
-    found: dict[int, sa.Row] = {}
-    for chunk in _chunks(ids):
-        for row in session.execute(
-            sa.select(
-                Organisation.id, Organisation.name, Organisation.country, Organisation.sector
-            ).where(Organisation.id.in_(chunk))
-        ):
-            found[row.id] = row
-    return found
-
-
-def _certificates(session: Session, ids: Sequence[int]) -> dict[int, sa.Row]:
-    """Each organisation's certificate in force: the newest that is not superseded."""
-    found: dict[int, sa.Row] = {}
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            sa.select(
-                Certificate.id,
-                Certificate.cert_id,
-                Certificate.organisation_id,
-                Certificate.status,
-                Certificate.tier,
-                Certificate.score,
-                Certificate.issued_at,
-                Certificate.expires_at,
-            )
-            .where(
-                Certificate.organisation_id.in_(chunk),
-                Certificate.status != CertificateStatus.superseded,
-            )
-            .order_by(Certificate.id)
-        )
-        for certificate in rows:
-            found[certificate.organisation_id] = certificate
-    return found
-
-
-def _under_challenge(session: Session, certificate_ids: Sequence[int]) -> set[int]:
-    """Certificates an admitted challenge stands against (as `is_under_challenge` decides)."""
-    found: set[int] = set()
-    for chunk in _chunks(certificate_ids):
-        found.update(
-            session.execute(
-                sa.select(Challenge.certificate_id)
-                .where(Challenge.certificate_id.in_(chunk), Challenge.state.in_(ADMITTED))
-                .distinct()
-            ).scalars()
-        )
-    return found
-
-
-@dataclasses.dataclass
-class _Matched:
-    incident: Incident
-    version: IncidentVersion
-    confirmed: bool
-    own_operations: bool
-
-
-def _matches(
-    session: Session, ids: Sequence[int], *, since: date
-) -> dict[int, dict[int, _Matched]]:
-    """Per organisation, per incident: confirmed matches, and suggested ones screening still
-    finds, of current versions since `since`; withdrawn records left out."""
-    found: dict[int, dict[int, _Matched]] = defaultdict(dict)
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            sa.select(Match.organisation_id, Match.status, Match.path, Incident, IncidentVersion)
-            .join(Incident, Incident.id == Match.incident_id)
-            .join(
-                IncidentVersion,
-                sa.and_(
-                    IncidentVersion.incident_id == Incident.id,
-                    IncidentVersion.version == Incident.current_version,
-                ),
-            )
-            .where(
-                Match.organisation_id.in_(chunk),
-                Incident.withdrawn.is_(False),
-                IncidentVersion.occurred_on >= since,
-                sa.or_(
-                    Match.status == MatchStatus.confirmed,
-                    sa.and_(
-                        Match.status == MatchStatus.suggested,
-                        Match.active.is_(True),
-                        Match.suggested.is_(True),
-                    ),
-                ),
-            )
-        )
-        for organisation_id, status, path, incident, version in rows:
-            confirmed = status == MatchStatus.confirmed
-            own = str(link_of(path or ())) == "own_operations"
-            known = found[organisation_id].get(incident.id)
-            if known is None:
-                found[organisation_id][incident.id] = _Matched(incident, version, confirmed, own)
-            else:
-                known.confirmed = known.confirmed or confirmed
-                known.own_operations = known.own_operations or own
-    return found
-
-
-def _assessments(session: Session, ids: Sequence[int]) -> dict[int, list[sa.Row]]:
-    found: dict[int, list[sa.Row]] = defaultdict(list)
-    for chunk in _chunks(ids):
-        for assessment in session.execute(
-            sa.select(
-                Assessment.id,
-                Assessment.organisation_id,
-                Assessment.status,
-                Assessment.questionnaire_key,
-                Assessment.questionnaire_version,
-                Assessment.high_risk_context,
-                Assessment.decided_at,
-                Assessment.updated_at,
-            )
-            .where(Assessment.organisation_id.in_(chunk))
-            .order_by(Assessment.id)
-        ):
-            found[assessment.organisation_id].append(assessment)
-    return found
-
-
-def _answers(session: Session, assessment_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    found: dict[int, dict[str, Any]] = defaultdict(dict)
-    for chunk in _chunks(assessment_ids):
-        for assessment_id, question_id, value in session.execute(
-            sa.select(Answer.assessment_id, Answer.question_id, Answer.value).where(
-                Answer.assessment_id.in_(chunk)
-            )
-        ):
-            found[assessment_id][question_id] = value
-    return found
-
-
-def _evidence(session: Session, assessment_ids: Sequence[int]) -> dict[int, list[EvidenceFacts]]:
-    found: dict[int, list[EvidenceFacts]] = defaultdict(list)
-    for chunk in _chunks(assessment_ids):
-        for assessment_id, evidence_id, question_id, review in session.execute(
-            sa.select(Evidence.assessment_id, Evidence.id, Evidence.question_id, Evidence.review)
-            .where(Evidence.assessment_id.in_(chunk))
-            .order_by(Evidence.id)
-        ):
-            level = score_service.EVIDENCE_LEVELS[review]
-            if level is not None:
-                found[assessment_id].append(
-                    EvidenceFacts(ref=f"EV{evidence_id}", question_id=question_id, level=level)
-                )
-    return found
-
-
-def _sites(session: Session, assessment_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """The current site list of each assessment."""
-    versions: dict[int, int] = {}
-    for chunk in _chunks(assessment_ids):
-        for version_id, assessment_id, _version in session.execute(
-            sa.select(DatasetVersion.id, DatasetVersion.assessment_id, DatasetVersion.version)
-            .where(
-                DatasetVersion.assessment_id.in_(chunk),
-                DatasetVersion.kind == DatasetKind.SITES,
-            )
-            .order_by(DatasetVersion.version)
-        ):
-            versions[assessment_id] = version_id
-    by_version: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for chunk in _chunks(versions.values()):
-        for version_id, data in session.execute(
-            sa.select(DatasetRow.version_id, DatasetRow.data)
-            .where(DatasetRow.version_id.in_(chunk))
-            .order_by(DatasetRow.version_id, DatasetRow.position)
-        ):
-            by_version[version_id].append(data)
-    return {assessment_id: by_version[v] for assessment_id, v in versions.items()}
 
 
 # --- Pure parts -----------------------------------------------------------------------------
@@ -325,7 +91,7 @@ def _severity(attack_types: Sequence[str], rules: Rules) -> tuple[str, float]:
     return scored[0][1], -scored[0][0]
 
 
-def incident_finding(matched: _Matched, rules: Rules) -> IncidentFinding:
+def incident_finding(matched: holding_data.Matched, rules: Rules) -> IncidentFinding:
     public = IncidentPublic.of(IncidentRecord(incident=matched.incident, version=matched.version))
     most_severe, severity = _severity(public.attack_types, rules)
     return IncidentFinding(
@@ -432,148 +198,6 @@ def high_risk_home(country: str | None, sector: str | None, context: ContextFind
     )
 
 
-def _facts_of(
-    assessment: sa.Row, answers: Mapping[str, Any], evidence: Sequence[EvidenceFacts]
-) -> AssessmentFacts:
-    definition = default_registry().get(
-        assessment.questionnaire_key, assessment.questionnaire_version
-    )
-    visible = visible_question_ids(definition, answers)
-    return AssessmentFacts(
-        questionnaire_key=definition.key,
-        questionnaire_version=definition.version,
-        high_risk_context=assessment.high_risk_context,
-        questions=tuple(
-            QuestionFacts(
-                question_id=q.id,
-                section_id=q.section,
-                required=q.required,
-                high_risk_mandatory=q.high_risk_mandatory,
-                visible=q.id in visible,
-                answer=answers.get(q.id) if q.id in visible else None,
-            )
-            for q in definition.questions
-        ),
-        evidence=tuple(evidence),
-        incidents=(),
-    )
-
-
-@dataclasses.dataclass(frozen=True)
-class WeakIndicator:
-    question_id: str
-    section_id: str
-    lacking: bool  # unanswered or not asked
-    share: float  # of the indicator's points earned
-    gain: float  # points of the total (0-100) full credit would add
-
-
-def weak_indicators(facts: AssessmentFacts, rules: Rules, as_of: date) -> list[WeakIndicator]:
-    """The indicators an assessment fails (earns under half their points) or lacks, with what
-    full credit would add to the total, most first. The indicator points come from the
-    methodology (`score_indicator`); a point of a section is worth the section's effective
-    weight over its counted maximum, as in `scoring.score` (only the indicators are needed
-    here, so the rest of a score is not computed)."""
-    qrules = questionnaire_rules(facts, rules)
-    by_id = {q.question_id: q for q in facts.questions}
-    scored = [
-        score_indicator(
-            rule,
-            by_id[rule.question_id],
-            facts.evidence,
-            rules=rules,
-            high_risk=facts.high_risk_context,
-            as_of=as_of,
-        )
-        for rule in qrules.indicators
-    ]
-    maximum: dict[str, float] = defaultdict(float)
-    for indicator in scored:
-        if indicator.counted:
-            maximum[indicator.section_id] += indicator.max_points
-    in_play = sum(s.weight for s in qrules.sections if maximum[s.section_id] > 0)
-    point_value = {
-        s.section_id: (100 * s.weight / in_play) / maximum[s.section_id]
-        if maximum[s.section_id] and in_play
-        else 0.0
-        for s in qrules.sections
-    }
-    weak = []
-    for indicator in scored:
-        if not indicator.counted or indicator.status is IndicatorStatus.NOT_APPLICABLE:
-            continue
-        gain = (indicator.max_points - indicator.earned) * point_value[indicator.section_id]
-        if gain <= 0:
-            continue
-        lacking = indicator.status in (IndicatorStatus.UNANSWERED, IndicatorStatus.NOT_ASKED)
-        share = indicator.earned / indicator.max_points if indicator.max_points else 1.0
-        if lacking or share < FAILING_SHARE:
-            weak.append(
-                WeakIndicator(indicator.question_id, indicator.section_id, lacking, share, gain)
-            )
-    weak.sort(key=lambda w: (-w.gain, w.question_id))
-    return weak
-
-
-def engagement_from_score(
-    *,
-    assessment: sa.Row,
-    answers: Mapping[str, Any],
-    evidence: Sequence[EvidenceFacts],
-    rules: Rules,
-    memo: dict[str, list[EngagementQuestion]] | None = None,
-) -> list[EngagementQuestion]:
-    """Questions on the indicators the approved assessment fails or lacks, most points first.
-    `memo` shares the answer between assessments with the very same inputs."""
-    as_of = (assessment.decided_at or assessment.updated_at).date()
-    key = canonical_json(
-        {
-            "q": [assessment.questionnaire_key, assessment.questionnaire_version],
-            "h": assessment.high_risk_context,
-            "a": dict(answers),
-            "e": [[e.ref, e.question_id, str(e.level)] for e in evidence],
-            "d": as_of.isoformat(),
-        }
-    )
-    if memo is not None and key in memo:
-        return memo[key]
-    definition = default_registry().get(
-        assessment.questionnaire_key, assessment.questionnaire_version
-    )
-    questions = []
-    for weak in weak_indicators(_facts_of(assessment, answers, evidence), rules, as_of):
-        question = definition.question(weak.question_id)
-        section = definition.section(weak.section_id)
-        if question is None:
-            continue
-        why = (
-            "Not answered in the approved assessment."
-            if weak.lacking
-            else f"Earns {100 * weak.share:.0f}% of the indicator's points "
-            f"(up to {weak.gain:.1f} points of the total with full credit)."
-        )
-        questions.append(
-            EngagementQuestion(
-                ref=weak.question_id,
-                topic=translate(section.title, "en") if section else weak.section_id,
-                text=translate(question.text, "en"),
-                why=why,
-            )
-        )
-        if len(questions) >= QUESTIONS_PER_HOLDING:
-            break
-    if memo is not None:
-        memo[key] = questions
-    return questions
-
-
-def generic_questions(reason: str) -> list[EngagementQuestion]:
-    return [
-        EngagementQuestion(ref=ref, topic=topic, text=text, why=reason)
-        for ref, topic, text in GENERIC_QUESTIONS
-    ]
-
-
 def priority_of(finding: HoldingFinding) -> float:
     """Severe confirmed incidents weigh most, then red flags, suggested incidents and gaps;
     scaled by the holding's weight so large positions come first."""
@@ -595,11 +219,11 @@ def screen_holdings(
 ) -> list[HoldingFinding]:
     """The finding of every holding, in file order."""
     org_ids = [h.organisation_id for h in holdings if h.organisation_id is not None]
-    organisations = _organisations(session, org_ids)
-    certificates = _certificates(session, org_ids)
-    challenged = _under_challenge(session, [c.id for c in certificates.values()])
-    matched = _matches(session, org_ids, since=lookback_start(scan.as_of))
-    assessments = _assessments(session, org_ids)
+    organisations = holding_data.organisations(session, org_ids)
+    certificates = holding_data.certificates(session, org_ids)
+    challenged = holding_data.under_challenge(session, [c.id for c in certificates.values()])
+    matched = holding_data.matches(session, org_ids, since=lookback_start(scan.as_of))
+    assessments = holding_data.assessments(session, org_ids)
     approved: dict[int, sa.Row] = {}
     for organisation_id, items in assessments.items():
         decided = [a for a in items if a.status == AssessmentStatus.approved]
@@ -608,9 +232,9 @@ def screen_holdings(
                 decided, key=lambda a: (a.decided_at or a.updated_at, a.id)
             )
     approved_ids = [a.id for a in approved.values()]
-    answers = _answers(session, approved_ids)
-    evidence = _evidence(session, approved_ids)
-    sites = _sites(session, approved_ids)
+    answers = holding_data.answers(session, approved_ids)
+    evidence = holding_data.evidence(session, approved_ids)
+    sites = holding_data.sites(session, approved_ids)
     questions_of: dict[int, list[EngagementQuestion]] = {}
     memo: dict[str, list[EngagementQuestion]] = {}
     weights = effective_weights(holdings)
@@ -672,7 +296,7 @@ def screen_holdings(
             )
             if assessment is not None:
                 if organisation.id not in questions_of:
-                    questions_of[organisation.id] = engagement_from_score(
+                    questions_of[organisation.id] = engagement.engagement_from_score(
                         assessment=assessment,
                         answers=answers.get(assessment.id, {}),
                         evidence=evidence.get(assessment.id, []),
@@ -681,8 +305,10 @@ def screen_holdings(
                     )
                 questions = list(questions_of[organisation.id])
             else:
-                questions = generic_questions("No approved assessment to draw questions from.")
-            questions = _incident_questions(incident_findings, certificate) + questions
+                questions = engagement.generic_questions(
+                    "No approved assessment to draw questions from."
+                )
+            questions = engagement.incident_questions(incident_findings, certificate) + questions
         confirmed = sum(1 for i in incident_findings if i.match_status == "confirmed")
         finding = HoldingFinding(
             position=holding.position,
@@ -699,7 +325,7 @@ def screen_holdings(
             certificate=certificate,
             tier=certificate.tier
             if certificate is not None and certificate.status == "active"
-            else NO_TIER,
+            else aggregates.NO_TIER,
             incidents=incident_findings,
             confirmed_incidents=confirmed,
             suggested_incidents=len(incident_findings) - confirmed,
@@ -709,7 +335,7 @@ def screen_holdings(
             red_flags=red_flags,
             context=context,
             data_gaps=gaps,
-            questions=questions[:QUESTIONS_PER_HOLDING],
+            questions=questions[: engagement.QUESTIONS_PER_HOLDING],
             priority=0.0,
         )
         finding.priority = priority_of(finding)
@@ -789,94 +415,3 @@ def _gaps(
     if certificate is not None and certificate.status == "expired":
         gaps.append(DataGap(code="certificate_expired", label="Certificate expired"))
     return gaps
-
-
-def _incident_questions(
-    incidents: Sequence[IncidentFinding], certificate: CertificateFinding | None
-) -> list[EngagementQuestion]:
-    questions = []
-    for incident in [i for i in incidents if i.severe][:2]:
-        questions.append(
-            EngagementQuestion(
-                ref=f"incident:{incident.ref}",
-                topic="Incident response",
-                text=f"What did your investigation of incident {incident.ref} "
-                f"({incident.most_severe.replace('_', ' ')}, {incident.occurred_on}, "
-                f"{incident.country}) find, and what remedy has been provided?",
-                why=f"A {incident.match_status} match of a severe incident.",
-            )
-        )
-    if certificate is not None and certificate.under_challenge:
-        questions.append(
-            EngagementQuestion(
-                ref=f"challenge:{certificate.cert_id}",
-                topic="Challenge",
-                text=f"How are you responding to the challenge admitted against certificate "
-                f"{certificate.cert_id}?",
-                why="An admitted challenge stands against the certificate.",
-            )
-        )
-    return questions
-
-
-def _shares(pairs: Iterable[tuple[str, str, float]]) -> list[Share]:
-    weight: dict[str, float] = defaultdict(float)
-    count: Counter[str] = Counter()
-    labels: dict[str, str] = {}
-    for key, label, value in pairs:
-        weight[key] += value
-        count[key] += 1
-        labels[key] = label
-    return sorted(
-        (
-            Share(key=k, label=labels[k], weight=round(weight[k], 4), holdings=count[k])
-            for k in weight
-        ),
-        key=lambda s: (-s.weight, s.key),
-    )
-
-
-def aggregates(findings: Sequence[HoldingFinding], *, rules: Rules) -> Aggregates:
-    def tier_label(finding: HoldingFinding) -> str:
-        if finding.tier == NO_TIER:
-            return "No certificate in force"
-        return rules.tier(Tier(finding.tier)).label
-
-    by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for finding in findings:
-        for incident in finding.incidents:
-            by_year[incident.year][0 if incident.match_status == "confirmed" else 1] += 1
-    flagged = [f for f in findings if f.red_flags]
-    ranked = sorted(
-        (f for f in findings if f.priority > 0), key=lambda f: (-f.priority, f.position)
-    )
-    return Aggregates(
-        holdings=len(findings),
-        resolved=sum(1 for f in findings if f.organisation_id is not None),
-        certified_weight=round(sum(f.weight for f in findings if f.tier != NO_TIER), 4),
-        by_tier=_shares((f.tier, tier_label(f), f.weight) for f in findings),
-        by_sector=_shares(
-            (f.sector or "unknown", f.sector or "Unknown", f.weight) for f in findings
-        ),
-        by_country=_shares(
-            (f.country or "unknown", f.country or "Unknown", f.weight) for f in findings
-        ),
-        severe_exposure=round(sum(f.weight for f in findings if f.severe_incidents), 4),
-        incident_exposure=round(sum(f.weight * f.severe_incidents for f in findings) / 100, 4),
-        red_flag_holdings=len(flagged),
-        red_flag_weight=round(sum(f.weight for f in flagged), 4),
-        incidents_by_year=[
-            YearCount(year=year, confirmed=counts[0], suggested=counts[1])
-            for year, counts in sorted(by_year.items())
-        ],
-        top_engage=[
-            EngageItem(
-                position=f.position,
-                name=f.name,
-                weight=f.weight,
-                priority=f.priority,
-                reasons=[flag.label for flag in f.red_flags] or [g.label for g in f.data_gaps],
-            )
-            for f in ranked[:TOP_ENGAGE]
-        ],
-    )

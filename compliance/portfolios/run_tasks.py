@@ -18,6 +18,7 @@ from sqlmodel import Session
 from compliance import db
 from compliance.clock import now as clock_now
 from compliance.jobs.registry import JobContext, task
+from compliance.portfolios import aggregates as portfolio_aggregates
 from compliance.portfolios import changes as change_rules
 from compliance.portfolios import findings as portfolio_findings
 from compliance.portfolios.briefing import Briefing, HoldingFinding
@@ -67,7 +68,7 @@ def build_briefing(
         generated_at=now,
         methodology=f"{scan.rules.id} {scan.rules.version}",
         holdings=found,
-        aggregates=portfolio_findings.aggregates(found, rules=scan.rules),
+        aggregates=portfolio_aggregates.aggregates(found, rules=scan.rules),
         changes=changes,
     )
 

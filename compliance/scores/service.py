@@ -3,7 +3,9 @@ the pure scorer. Nothing here decides points; `scoring` does."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -13,6 +15,7 @@ from compliance.errors import Conflict
 from compliance.screening import facts as screening_facts
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntry, LogEntryKind
+from questionnaires.model import Questionnaire
 from questionnaires.visibility import visible_question_ids
 from scoring import (
     AssessmentFacts,
@@ -64,7 +67,6 @@ def assessment_facts(*, session: Session, assessment: Assessment) -> AssessmentF
     """The facts of an assessment as stored now: answers, evidence by review, context, incidents."""
     definition = assessment_service.questionnaire_of(assessment)
     answers = assessment_service.answers_of(session=session, assessment=assessment)
-    visible = visible_question_ids(definition, answers)
     evidence = []
     for item in assessment_service.evidence_of(session=session, assessment=assessment):
         level = EVIDENCE_LEVELS[item.review]
@@ -74,21 +76,30 @@ def assessment_facts(*, session: Session, assessment: Assessment) -> AssessmentF
         questionnaire_key=definition.key,
         questionnaire_version=definition.version,
         high_risk_context=assessment.high_risk_context,
-        questions=tuple(
-            QuestionFacts(
-                question_id=question.id,
-                section_id=question.section,
-                required=question.required,
-                high_risk_mandatory=question.high_risk_mandatory,
-                visible=question.id in visible,
-                answer=answers.get(question.id) if question.id in visible else None,
-            )
-            for question in definition.questions
-        ),
+        questions=question_facts(definition, answers),
         evidence=tuple(evidence),
         incidents=tuple(
             incident_facts_for(session=session, organisation_id=assessment.organisation_id)
         ),
+    )
+
+
+def question_facts(
+    definition: Questionnaire, answers: Mapping[str, Any]
+) -> tuple[QuestionFacts, ...]:
+    """Every question of the definition as a scoring fact; a hidden question's answer is
+    ignored, as the company never saw it."""
+    visible = visible_question_ids(definition, answers)
+    return tuple(
+        QuestionFacts(
+            question_id=question.id,
+            section_id=question.section,
+            required=question.required,
+            high_risk_mandatory=question.high_risk_mandatory,
+            visible=question.id in visible,
+            answer=answers.get(question.id) if question.id in visible else None,
+        )
+        for question in definition.questions
     )
 
 

@@ -62,7 +62,7 @@ def _validation_error(exc):
 
 
 def _register(app: OpenAPI) -> None:
-    from compliance import cli, db, errors, health, rate_limits, security
+    from compliance import cli, db, errors, health, rate_limits, security, upload_names
     from compliance.accounts.actor import current_actor
     from compliance.api import assessments as api_assessments
     from compliance.api import auth as api_auth
@@ -101,6 +101,7 @@ def _register(app: OpenAPI) -> None:
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    upload_names.init_app(app)
     rate_limits.init_app(app)
     job_service.init_app(app)
     csrf.init_app(app)

@@ -131,7 +131,7 @@ def test_evidence_files_are_typed_by_their_bytes_and_hashed(
     uploaded = client.post(
         url,
         data={
-            "file": (io.BytesIO(PDF), "../../etc/policy.pdf"),
+            "file": (io.BytesIO(PDF), "policy.pdf"),
             "question_id": "A1",
             "description": "Board-approved policy",
         },

@@ -1048,6 +1048,82 @@ MORE_CASES = [
     ),
 ]
 
+# Hand-made requests whose file name carries folders or control characters: refused before any
+# view reads the upload, on every upload route (compliance/upload_names.py). Backslashes never
+# arrive: the multipart parser reads them as escapes in the quoted name.
+_PATH_NAMES = {
+    "dot-dot": "../../etc/passwd.pdf",
+    "absolute": "/etc/cron.d/policy.pdf",
+    "NUL": "policy.pdf\x00.exe",
+}
+_NAME_DETAIL = "without folders or control characters"
+
+NAME_CASES = [
+    *(
+        HostileCase(
+            f"evidence file named {label}",
+            "names",
+            "company_a",
+            "POST",
+            EVIDENCE,
+            upload(files.PDF_BYTES, name),
+            422,
+            _NAME_DETAIL,
+        )
+        for label, name in _PATH_NAMES.items()
+    ),
+    HostileCase(
+        "dataset file named ../../../tmp/suppliers.csv",
+        "names",
+        "company_a",
+        "POST",
+        SUPPLIERS,
+        lazy_upload(files.suppliers_csv, "../../../tmp/suppliers.csv"),
+        422,
+        _NAME_DETAIL,
+    ),
+    HostileCase(
+        "answers workbook named ../../etc/cron.d/answers.xlsx",
+        "names",
+        "company_a",
+        "POST",
+        ANSWERS_XLSX,
+        lazy_upload(files.answers_template, "../../../../etc/cron.d/answers.xlsx"),
+        422,
+        _NAME_DETAIL,
+    ),
+    HostileCase(
+        "incident import named ../../etc/gw.csv",
+        "names",
+        "reviewer",
+        "POST",
+        IMPORT,
+        upload(b"a,b\r\n1,2\r\n", "../../etc/gw.csv", format="global-witness"),
+        422,
+        _NAME_DETAIL,
+    ),
+    HostileCase(
+        "portfolio named /etc/passwd.csv",
+        "names",
+        "investor",
+        "POST",
+        PORTFOLIOS,
+        upload(b"Name,Country,Weight\r\nMinera Alfa S.A.,CO,100\r\n", "/etc/passwd.csv"),
+        422,
+        _NAME_DETAIL,
+    ),
+    HostileCase(
+        "web: evidence file named ../../x.pdf",
+        "names",
+        "web:company_a",
+        "POST",
+        "/assessments/{assessment_a}/evidence",
+        upload(files.PDF_BYTES, "../../x.pdf", description="policy"),
+        422,
+        _NAME_DETAIL,
+    ),
+]
+
 CASES: list[HostileCase] = [
     *FILE_CASES,
     *FORMULA_CASES,
@@ -1059,4 +1135,5 @@ CASES: list[HostileCase] = [
     *WEB_CASES,
     *LATER_CASES,
     *MORE_CASES,
+    *NAME_CASES,
 ]

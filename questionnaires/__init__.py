@@ -3,12 +3,15 @@
 No Flask, no database. The application wires these functions to its endpoints:
 
 - definitions: `default_registry()` / `load_registry()`, then `.list()`, `.get(key, version)`;
-  `localize()` renders a version in one language; the models serialise with `model_dump()`.
+  `localize(definition, lang)` renders a version in one language (en, es, fr; English where a
+  text is missing): question texts, guidance, option labels, section titles and intros;
+  `missing_translations()` lists what a version still lacks; translations live beside each
+  definition (`questionnaires.translations`); the models serialise with `model_dump()`.
 - answers: `apply_patch()` for a partial save, `check_answers()` for a whole set.
 - progress: `visible_question_ids()`, `progress()`, `missing_before_submit()`.
 - versions: `QuestionnaireRegistry.migrate()` carries answers to a newer version.
-- workbooks: `build_template()`, `read_answers_workbook()`, `highlight_problems()`,
-  `export_xlsform()`.
+- workbooks: `build_template(definition, language=lang)`, `read_answers_workbook()` (a
+  template in any of the three languages), `highlight_problems()`, `export_xlsform()`.
 """
 
 from questionnaires.answers import (
@@ -59,6 +62,7 @@ from questionnaires.registry import (
     default_registry,
     load_registry,
 )
+from questionnaires.translations import missing_translations
 from questionnaires.view import QuestionnaireView, localize
 from questionnaires.visibility import describe_condition, visible_question_ids
 from questionnaires.workbook_reader import WorkbookLimits, WorkbookRefused
@@ -113,6 +117,7 @@ __all__ = [
     "load_registry",
     "localize",
     "missing_before_submit",
+    "missing_translations",
     "normalise_answer",
     "normalise_evidence_reference",
     "progress",

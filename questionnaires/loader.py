@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from questionnaires.errors import DefinitionError, DefinitionProblem
 from questionnaires.model import Questionnaire
+from questionnaires.translations import merge_translations, translations_path
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
@@ -43,14 +44,27 @@ _StrictLoader.add_implicit_resolver(
 )
 
 
-def parse_definition(text: str, source: str) -> Questionnaire:
-    """Validate the YAML text of a definition; `source` names it in error messages."""
+def _read_yaml(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise DefinitionError([DefinitionProblem(None, f"not valid YAML: {exc}")], source) from exc
     if not isinstance(data, dict):
         raise DefinitionError([DefinitionProblem(None, "the file must hold a mapping")], source)
+    return data
+
+
+def parse_definition(
+    text: str, source: str, *, translations: str | None = None, translations_source: str = ""
+) -> Questionnaire:
+    """Validate the YAML text of a definition, with the YAML text of its translations if any;
+    `source` and `translations_source` name them in error messages."""
+    data = _read_yaml(text, source)
+    if translations is not None:
+        where = translations_source or f"{source} (translations)"
+        problems = merge_translations(data, _read_yaml(translations, where))
+        if problems:
+            raise DefinitionError(problems, where)
     try:
         return Questionnaire.model_validate(data)
     except DefinitionError as exc:
@@ -62,8 +76,14 @@ def parse_definition(text: str, source: str) -> Questionnaire:
 
 
 def load_definition(path: Path) -> Questionnaire:
-    """Load one definition file."""
-    return parse_definition(path.read_text(encoding="utf-8"), str(path))
+    """Load one definition file, with its translations file beside it when there is one."""
+    beside = translations_path(path)
+    return parse_definition(
+        path.read_text(encoding="utf-8"),
+        str(path),
+        translations=beside.read_text(encoding="utf-8") if beside.exists() else None,
+        translations_source=str(beside),
+    )
 
 
 def _echo(error: Any, errors: list[Any]) -> bool:

@@ -1,7 +1,8 @@
 """All questionnaire versions, loaded and checked once at start; any broken file stops the start.
 
-Definitions live in `<directory>/<key>/<version>.yaml`. A version listed in the lock file
-(`published.json`) is published and immutable; other versions are drafts, served only when
+Definitions live in `<directory>/<key>/<version>.yaml`, their translations beside them in
+`<version>.translations.yaml` (see `questionnaires.translations`). A version listed in the lock
+file (`published.json`) is published and immutable; other versions are drafts, served only when
 `include_drafts` is set (for authoring and tests).
 """
 
@@ -31,6 +32,7 @@ from questionnaires.migration import (
 )
 from questionnaires.model import Questionnaire
 from questionnaires.publication import LOCK_FILE, check_unchanged, content_hash, read_lock
+from questionnaires.translations import definition_path, is_translations_file
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 
@@ -137,6 +139,8 @@ def load_registry(
     lock = read_lock(lock_path)
     definitions: dict[tuple[str, int], Questionnaire] = {}
     for path in sorted(directory.glob("*/*.yaml")):
+        if is_translations_file(path):
+            continue
         definition = load_definition(path)
         expected = (path.parent.name, path.stem)
         if (definition.key, str(definition.version)) != expected:
@@ -162,6 +166,10 @@ def load_registry(
             f"{lock_path}: published versions are missing from {directory}: {names}. "
             "Published versions must stay readable; restore the files."
         )
+    for stray in directory.glob("*/*.yaml"):
+        if is_translations_file(stray) and not definition_path(stray).exists():
+            problem = DefinitionProblem(None, f"there is no {definition_path(stray).name}")
+            raise DefinitionError([problem], str(stray))
     _check_migrations(definitions, directory)
     return QuestionnaireRegistry(definitions, set(lock))
 

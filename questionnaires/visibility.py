@@ -92,10 +92,20 @@ def _quoted(label: str, joiner: str) -> str:
     return f'"{label}"' if "," in label or joiner in label else label
 
 
-def hidden_answer_message(definition: Questionnaire, question: Question) -> str:
+_HIDDEN = {
+    "en": "Question {id} is asked only when {reason}. Remove this answer or change the answer "
+    "it depends on.",
+    "es": "La pregunta {id} solo se plantea si {reason}. Elimine esta respuesta o cambie la "
+    "respuesta de la que depende.",
+    "fr": "La question {id} n'est posée que si {reason}. Supprimez cette réponse ou modifiez "
+    "la réponse dont elle dépend.",
+}
+
+
+def hidden_answer_message(
+    definition: Questionnaire, question: Question, language: str = "en"
+) -> str:
     """Why an answer to a question that is not asked is refused, and what to do."""
-    reason = describe_condition(question.show_if, definition) if question.show_if else ""
-    return (
-        f"Question {question.id} is asked only when {reason}. Remove this answer or change "
-        "the answer it depends on."
-    )
+    condition = question.show_if
+    reason = describe_condition(condition, definition, language) if condition else ""
+    return translate(_HIDDEN, language).format(id=question.id, reason=reason)

@@ -13,7 +13,6 @@ from questionnaires.model import AnswerType, Question, Section, translate
 
 META_SHEET = "_hrd_sentinel"
 LISTS_SHEET = "_lists"
-INSTRUCTIONS_SHEET = "Instructions"
 PROBLEMS_SHEET = "Problems"
 TEMPLATE_FORMAT = "1"
 
@@ -52,10 +51,13 @@ def option_id(question: Question, key: str) -> str:
 
 
 def choice_lookup(question: Question, language: str) -> dict[str, str]:
-    """What a person may type or pick for a choice question, folded to lower case, -> key."""
+    """What a person may type or pick for a choice question, folded to lower case, -> key.
+
+    The workbook's own language wins; a label in another language is accepted too (a colleague
+    may paste answers from a template downloaded in another language)."""
     lookup: dict[str, str] = {}
     for choice in question.all_choices:
-        for text in (choice.key, translate(choice.label, language), choice.label["en"]):
+        for text in (choice.key, translate(choice.label, language), *choice.label.values()):
             lookup.setdefault(text.strip().casefold(), choice.key)
     return lookup
 

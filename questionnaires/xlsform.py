@@ -22,7 +22,8 @@ from questionnaires.model import (
     Questionnaire,
     translate,
 )
-from questionnaires.xlsx_template import answer_hint, set_text
+from questionnaires.workbook_texts import answer_hint, say
+from questionnaires.xlsx_template import set_text
 
 HIGH_RISK_FIELD = "high_risk_context"
 _LANGUAGE_NAMES = {"en": "English (en)", "es": "Español (es)", "fr": "Français (fr)"}
@@ -172,18 +173,25 @@ def _numbered(question: Question) -> dict[str, str]:
 
 
 def _hint(question: Question, languages: Sequence[str]) -> dict[str, str]:
-    hint = answer_hint(question)
-    if question.type is AnswerType.MULTIPLE_CHOICE:
-        hint = "Select all that apply."
-    description = question.evidence.description
-    if not (question.evidence.expected and description):
-        return {"en": hint}
-    return {lang: f"{hint} Evidence expected: {translate(description, lang)}" for lang in languages}
+    hints = {}
+    for lang in languages:
+        hint = answer_hint(question, lang)
+        if question.type is AnswerType.MULTIPLE_CHOICE:
+            hint = say("hint_select_all", lang)
+        description = question.evidence.description
+        if question.evidence.expected and description:
+            expected = say("evidence_expected", lang, description=translate(description, lang))
+            hint = f"{hint} {expected}"
+        hints[lang] = hint
+    return hints
 
 
 def _guidance(question: Question) -> dict[str, str]:
     norms = "; ".join(question.norms)
-    return {lang: f"{text} Norms: {norms}." for lang, text in question.guidance.items()}
+    return {
+        lang: f"{text} {say('norms', lang, norms=norms)}."
+        for lang, text in question.guidance.items()
+    }
 
 
 def _xlsform_type(question: Question) -> str:

@@ -45,6 +45,7 @@ from questionnaires.workbook_reader import (
     WorkbookLimits,
     open_untrusted_xlsx,
 )
+from questionnaires.workbook_texts import say
 
 _MARKS = {text.casefold(): True for text in SELECTED.values()} | {
     text.casefold(): False for text in NOT_SELECTED.values()
@@ -74,6 +75,11 @@ class _Reading:
     comments: dict[str, str] = field(default_factory=dict)
     options: dict[str, list[str]] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
+    language: str = "en"
+
+    def say(self, message: str, **values: object) -> str:
+        """A problem message in the workbook's language."""
+        return say(message, self.language, **values)
 
     def problem(self, sheet: str, cell: str | None, value: CellValue, message: str) -> None:
         row = int("".join(ch for ch in cell if ch.isdigit())) if cell else None
@@ -100,17 +106,11 @@ def read_answers_workbook(
     """
     book = open_untrusted_xlsx(data, limits=limits)
     language = _check_identity(book, definition)
-    reading = _Reading()
+    reading = _Reading(language=language)
     for section in definition.sections:
         sheet = section_sheet_name(section, language)
         if sheet not in book.sheet_names:
-            reading.problem(
-                sheet,
-                None,
-                "",
-                f"The sheet '{sheet}' is missing. Do not rename or delete sheets; download the "
-                "template again and copy your answers into it.",
-            )
+            reading.problem(sheet, None, "", reading.say("problem_sheet_missing", sheet=sheet))
             continue
         _read_section(book, sheet, section, definition, language, reading)
     _collect_options(definition, reading)
@@ -180,12 +180,8 @@ def _read_section(
     formulas = set(book.formula_cells(sheet))
     for ref in sorted(formulas, key=_cell_order):
         row_index, column = _split(ref)
-        reading.problem(
-            sheet,
-            ref,
-            _cell(rows, row_index, column),
-            f"Cell {ref} contains a formula; type the value instead.",
-        )
+        value = _cell(rows, row_index, column)
+        reading.problem(sheet, ref, value, reading.say("problem_formula", ref=ref))
     in_section = {q.id: q for q in section.questions}
     for row_number in range(FIRST_QUESTION_ROW, len(rows) + 1):
         raw_id = _cell(rows, row_number, ID_COLUMN)
@@ -197,13 +193,8 @@ def _read_section(
         if not row_id:
             for column, value in values.items():
                 if value != "":
-                    reading.problem(
-                        sheet,
-                        f"{column}{row_number}",
-                        value,
-                        "This row has no question id in column A; type answers only on the "
-                        "rows of questions.",
-                    )
+                    ref = f"{column}{row_number}"
+                    reading.problem(sheet, ref, value, reading.say("problem_no_id"))
             continue
         question_id, _, option_key = row_id.partition(OPTION_SEPARATOR)
         question = in_section.get(question_id)
@@ -226,12 +217,9 @@ def _misplaced(
     elsewhere = definition.question(row_id.partition(OPTION_SEPARATOR)[0])
     if elsewhere is not None:
         target = section_sheet_name(definition.section(elsewhere.section), language)
-        message = f"Question {elsewhere.id} belongs on the sheet '{target}'; do not move rows."
+        message = reading.say("problem_misplaced", id=elsewhere.id, sheet=target)
     else:
-        message = (
-            f"'{row_id}' is not a question of this questionnaire; do not change column A "
-            "(download the template again if it was changed)."
-        )
+        message = reading.say("problem_not_a_question", row_id=row_id)
     reading.problem(sheet, f"{ID_COLUMN}{row_number}", row_id, message)
 
 
@@ -249,8 +237,7 @@ def _read_question(
             sheet,
             f"{ID_COLUMN}{row_number}",
             question.id,
-            f"Question {question.id} appears twice (first at {first_sheet}!{first_cell}); "
-            "delete the copy.",
+            reading.say("problem_twice", id=question.id, where=f"{first_sheet}!{first_cell}"),
         )
         return
     answer_ref = f"{ANSWER_COLUMN}{row_number}"
@@ -258,14 +245,13 @@ def _read_question(
     raw = values[ANSWER_COLUMN]
     if question.type is AnswerType.MULTIPLE_CHOICE:
         if raw != "":
-            reading.problem(
-                sheet, answer_ref, raw, "Mark Yes on the option rows below this question instead."
-            )
+            reading.problem(sheet, answer_ref, raw, reading.say("problem_options_below"))
     elif raw != "":
         try:
             value = normalise_answer(question, _as_answer(question, raw, language))
         except AnswerRejected as exc:
-            reading.problem(sheet, answer_ref, raw, f"Question {question.id}: {exc}")
+            message = reading.say("problem_answer", id=question.id, problem=exc)
+            reading.problem(sheet, answer_ref, raw, message)
         else:
             if value is not None:
                 reading.answers[question.id] = value
@@ -291,7 +277,7 @@ def _read_option(
             sheet,
             f"{ID_COLUMN}{row_number}",
             f"{question.id}{OPTION_SEPARATOR}{key}",
-            f"Question {question.id} has no option '{key}'; do not change column A.",
+            reading.say("problem_no_option", id=question.id, key=key),
         )
         return
     for column in (EVIDENCE_COLUMN, COMMENT_COLUMN):
@@ -300,16 +286,14 @@ def _read_option(
                 sheet,
                 f"{column}{row_number}",
                 values[column],
-                f"Put evidence and comments on the row of question {question.id}, not on its "
-                "option rows.",
+                reading.say("problem_option_extras", id=question.id),
             )
     raw = values[ANSWER_COLUMN]
     marked = raw if isinstance(raw, bool) else _MARKS.get(str(raw).strip().casefold())
     if raw == "":
         return
     if marked is None:
-        yes, no = SELECTED.get(language, "Yes"), NOT_SELECTED.get(language, "No")
-        reading.problem(sheet, ref, raw, f"Mark this option {yes} or {no}, or leave it empty.")
+        reading.problem(sheet, ref, raw, reading.say("problem_mark_option"))
         return
     reading.options.setdefault(question.id, [])
     if marked:
@@ -330,7 +314,7 @@ def _read_evidence(
     if raw == "":
         return
     if not isinstance(raw, str):
-        reading.problem(sheet, ref, raw, "Give web links or evidence ids, one per line.")
+        reading.problem(sheet, ref, raw, reading.say("problem_evidence"))
         return
     found = []
     for token in raw.replace(";", "\n").split():
@@ -350,9 +334,8 @@ def _read_comment(
         return
     text = _as_text(raw).strip()
     if len(text) > COMMENT_LIMIT:
-        reading.problem(
-            sheet, ref, raw, f"The comment has {len(text)} characters; keep it to {COMMENT_LIMIT}."
-        )
+        message = reading.say("problem_comment_long", length=len(text), limit=COMMENT_LIMIT)
+        reading.problem(sheet, ref, raw, message)
     elif text:
         reading.comments[question.id] = text
 
@@ -365,7 +348,8 @@ def _check_visibility(
     for question in definition.questions:
         if question.id in reading.answers and question.id not in visible:
             sheet, ref, raw = reading.source[question.id]
-            reading.problem(sheet, ref, raw, hidden_answer_message(definition, question))
+            message = hidden_answer_message(definition, question, reading.language)
+            reading.problem(sheet, ref, raw, message)
             del reading.answers[question.id]
 
 
@@ -375,16 +359,17 @@ def _as_answer(question: Question, raw: CellValue, language: str) -> object:
         key = choice_lookup(question, language).get(_as_text(raw).strip().casefold())
         if key is None:
             options = ", ".join(_label(question, key, language) for key in question.choice_keys)
-            raise AnswerRejected(f"'{_as_text(raw)}' is not in the list; pick one of: {options}.")
+            value = _as_text(raw)
+            raise AnswerRejected(say("problem_not_in_list", language, value=value, options=options))
         return key
     if question.type is AnswerType.NUMBER and isinstance(raw, date | time | timedelta):
-        raise AnswerRejected("Type a number, not a date or time.")
+        raise AnswerRejected(say("problem_number_not_date", language))
     if (
         question.type is AnswerType.DATE
         and isinstance(raw, int | float)
         and not isinstance(raw, bool)
     ):
-        raise AnswerRejected("Type the date as YYYY-MM-DD, e.g. 2024-03-31, in a date cell.")
+        raise AnswerRejected(say("problem_date_format", language))
     if question.type in (AnswerType.TEXT, AnswerType.URL, AnswerType.FILE):
         return _as_text(raw)
     return raw

@@ -34,7 +34,6 @@ from questionnaires.workbook_layout import (
     GUIDANCE_COLUMN,
     HEADER_ROW,
     ID_COLUMN,
-    INSTRUCTIONS_SHEET,
     INTRO_ROW,
     LISTS_SHEET,
     META_SHEET,
@@ -47,6 +46,7 @@ from questionnaires.workbook_layout import (
     section_sheet_name,
     takes_dropdown,
 )
+from questionnaires.workbook_texts import answer_hint, say
 
 _WIDTHS = {
     ID_COLUMN: 11,
@@ -57,12 +57,12 @@ _WIDTHS = {
     COMMENT_COLUMN: 36,
 }
 _HEADERS = {
-    ID_COLUMN: "Id",
-    QUESTION_COLUMN: "Question",
-    GUIDANCE_COLUMN: "Guidance, norms and evidence expected",
-    ANSWER_COLUMN: "Answer",
-    EVIDENCE_COLUMN: "Evidence (links or evidence ids, one per line)",
-    COMMENT_COLUMN: "Comment",
+    ID_COLUMN: "header_id",
+    QUESTION_COLUMN: "header_question",
+    GUIDANCE_COLUMN: "header_guidance",
+    ANSWER_COLUMN: "header_answer",
+    EVIDENCE_COLUMN: "header_evidence",
+    COMMENT_COLUMN: "header_comment",
 }
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _OPTION = Alignment(wrap_text=True, vertical="top", indent=2)
@@ -87,7 +87,7 @@ def build_template(
     """The xlsx answers workbook for `definition`, prefilled with whatever is given."""
     book = Workbook()
     instructions = book.active
-    instructions.title = INSTRUCTIONS_SHEET
+    instructions.title = say("instructions_sheet", language)
     _write_instructions(instructions, definition, language)
     lists = _ChoiceLists(book.create_sheet(LISTS_SHEET), language)
     prefill = _Prefill(answers or {}, evidence or {}, comments or {}, language)
@@ -166,36 +166,17 @@ def _write_instructions(sheet: Worksheet, definition: Questionnaire, language: s
     sheet.column_dimensions["A"].width = 110
     sheet["A1"] = translate(definition.title, language)
     sheet["A1"].font = Font(bold=True, size=15, color="1F4E5F")
-    sheet["A2"] = f"Questionnaire '{definition.key}', version {definition.version}"
+    sheet["A2"] = say("identity", language, key=definition.key, version=definition.version)
     sheet["A2"].font = Font(italic=True, color="555555")
-    lines = [
-        translate(definition.intro, language),
-        "",
-        "How to fill in this workbook",
-        "1. Each section has its own sheet. Answer in column D (the yellow cells); where a list "
-        "is offered, pick from it.",
-        "2. Multiple-choice questions: mark Yes on the row of each option that applies.",
-        "3. Some questions are asked only after certain answers; the condition is shown under "
-        "the question. Leave them empty otherwise: answers to questions that are not asked are "
-        "refused.",
-        "4. Numbers: digits only, with a dot for decimals. Dates: YYYY-MM-DD (e.g. 2024-03-31).",
-        "5. Evidence (column E): web links (https://...) or the ids of evidence items already "
-        "uploaded to the assessment, one per line. Upload files on the web form.",
-        "6. Type values, not formulas: cells that contain formulas are refused.",
-        "7. Do not rename, reorder or delete the sheets, and do not change column A.",
-        "8. Upload the workbook to your assessment. It is checked as a whole: if anything is "
-        "wrong nothing is imported, and you get this workbook back with each problem "
-        "highlighted in red and explained in a comment.",
-        "",
-        "Do no harm",
-        "Never write names, contact details or exact locations of defenders, victims or "
-        "complainants in this workbook or in evidence: use pseudonyms and regions.",
-    ]
+    headings = (say("how_to", language), say("do_no_harm", language))
+    steps = [say(f"step_{number}", language) for number in range(1, 9)]
+    lines = [translate(definition.intro, language), "", headings[0], *steps, ""]
+    lines += [headings[1], say("do_no_harm_text", language)]
     for row, line in enumerate(lines, start=4):
         cell = sheet.cell(row=row, column=1)
         set_text(cell, line)
         cell.alignment = _WRAP
-        if line in ("How to fill in this workbook", "Do no harm"):
+        if line in headings:
             cell.font = Font(bold=True, size=12, color="1F4E5F")
         sheet.row_dimensions[row].height = _height(line, 110)
     sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
@@ -221,7 +202,7 @@ def _write_section(
     sheet.row_dimensions[INTRO_ROW].height = _height(intro.value, sum(_WIDTHS.values()))
     for column, header in _HEADERS.items():
         cell = sheet[f"{column}{HEADER_ROW}"]
-        cell.value = header
+        cell.value = say(header, language)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
     sheet.row_dimensions[HEADER_ROW].height = 32
     sheet.freeze_panes = f"A{FIRST_QUESTION_ROW}"
@@ -289,7 +270,12 @@ def _write_options(
     prefill: _Prefill,
 ) -> int:
     marks = [translate(SELECTED, language), translate(NOT_SELECTED, language)]
-    validation = _dropdown(lists.range_for("selected", marks), "Option", "Mark Yes if it applies.")
+    validation = _dropdown(
+        lists.range_for("selected", marks),
+        say("option", language),
+        say("mark_if_applies", language),
+        language,
+    )
     sheet.add_data_validation(validation)
     for choice in question.choices:
         sheet[f"{ID_COLUMN}{row}"] = option_id(question, choice.key)
@@ -310,12 +296,12 @@ def _write_options(
 def _validation_for(
     sheet: Worksheet, question: Question, language: str, lists: _ChoiceLists
 ) -> DataValidation:
-    hint = answer_hint(question)
-    title = f"Question {question.id}"
+    hint = answer_hint(question, language)
+    title = say("question_id", language, id=question.id)
     if takes_dropdown(question):
         labels = [translate(c.label, language) for c in question.all_choices]
         name = "yes_partly_no" if question.type is AnswerType.YES_PARTLY_NO else question.id
-        validation = _dropdown(lists.range_for(name, labels), title, hint)
+        validation = _dropdown(lists.range_for(name, labels), title, hint, language)
     elif question.type is AnswerType.NUMBER:
         low = question.minimum if question.minimum is not None else -1e15
         high = question.maximum if question.maximum is not None else 1e15
@@ -340,67 +326,44 @@ def _validation_for(
     validation.promptTitle, validation.prompt = title[:32], hint[:255]
     if validation.type:
         validation.showErrorMessage = True
-        validation.errorTitle, validation.error = "Not a valid answer"[:32], hint[:255]
+        validation.errorTitle = say("not_valid", language)[:32]
+        validation.error = hint[:255]
     sheet.add_data_validation(validation)
     return validation
 
 
-def _dropdown(source: str, title: str, prompt: str) -> DataValidation:
+def _dropdown(source: str, title: str, prompt: str, language: str) -> DataValidation:
     return DataValidation(
         type="list",
         formula1=source,
         allow_blank=True,
         showErrorMessage=True,
         showInputMessage=True,
-        errorTitle="Pick from the list",
-        error="Pick one of the values offered in the list.",
+        errorTitle=say("pick_title", language)[:32],
+        error=say("pick_error", language),
         promptTitle=title[:32],
         prompt=prompt[:255],
     )
 
 
-def answer_hint(question: Question) -> str:
-    """How to type the answer, in a few words."""
-    match question.type:
-        case AnswerType.YES_PARTLY_NO | AnswerType.SINGLE_CHOICE:
-            return "Pick one answer from the list."
-        case AnswerType.MULTIPLE_CHOICE:
-            return "Mark Yes on the row of each option that applies."
-        case AnswerType.NUMBER:
-            kind = "A whole number" if question.integer else "A number (dot for decimals)"
-            bounds = []
-            if question.minimum is not None:
-                bounds.append(f"at least {question.minimum:g}")
-            if question.maximum is not None:
-                bounds.append(f"at most {question.maximum:g}")
-            return f"{kind}{', ' + ' and '.join(bounds) if bounds else ''}."
-        case AnswerType.DATE:
-            return "A date, typed as YYYY-MM-DD (e.g. 2024-03-31)."
-        case AnswerType.TEXT:
-            return f"Text, up to {question.text_limit} characters."
-        case AnswerType.URL:
-            return "A web address starting with https://."
-        case AnswerType.FILE:
-            return "The id of an evidence item uploaded to the assessment on the web."
-
-
 def _question_text(question: Question, definition: Questionnaire, language: str) -> str:
-    notes = [answer_hint(question)]
+    notes = [answer_hint(question, language)]
     if question.show_if is not None:
-        notes.append(
-            f"Answer only if {describe_condition(question.show_if, definition, language)}."
-        )
+        condition = describe_condition(question.show_if, definition, language)
+        notes.append(say("answer_only_if", language, condition=condition))
     if question.required:
-        notes.append("Required.")
+        notes.append(say("required", language))
     elif question.high_risk_mandatory:
-        notes.append("Required for operations in high-risk contexts.")
+        notes.append(say("high_risk_required", language))
     return translate(question.text, language) + "\n\n" + "\n".join(notes)
 
 
 def _guidance_text(question: Question, language: str) -> str:
-    parts = [translate(question.guidance, language), "Norms: " + "; ".join(question.norms)]
+    norms = say("norms", language, norms="; ".join(question.norms))
+    parts = [translate(question.guidance, language), norms]
     if question.evidence.expected and question.evidence.description:
-        parts.append("Evidence expected: " + translate(question.evidence.description, language))
+        description = translate(question.evidence.description, language)
+        parts.append(say("evidence_expected", language, description=description))
     return "\n\n".join(parts)
 
 

@@ -6,15 +6,14 @@ numbers), so this module knows nothing of the database. Only public facts are in
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from reports.charts import Bar, Column, bar_chart, column_chart
+from reports.i18n import environment, translations
 from reports.pdf import render_pdf
 
 TEMPLATE = "briefing.html"
@@ -23,16 +22,19 @@ TOP_SHARES = 10
 MAX_HOLDING_PAGES = 100  # the most urgent; every red-flag holding is in the xlsx
 
 
-def _shares(items: list[Mapping[str, Any]], limit: int = TOP_SHARES) -> list[Bar]:
+def _shares(items: list[Mapping[str, Any]], locale: str, limit: int = TOP_SHARES) -> list[Bar]:
     bars = [Bar(label=str(item["label"]), value=float(item["weight"])) for item in items[:limit]]
     rest = sum(float(item["weight"]) for item in items[limit:])
     if rest > 0:
-        bars.append(Bar(label=f"{len(items) - limit} others", value=rest))
+        others = len(items) - limit
+        label = translations(locale).ngettext("%(num)d other", "%(num)d others", others)
+        bars.append(Bar(label=label % {"num": others}, value=rest))
     return bars
 
 
-def charts(briefing: Mapping[str, Any]) -> dict[str, str]:
+def charts(briefing: Mapping[str, Any], locale: str = "en") -> dict[str, str]:
     """The summary's charts as SVG text."""
+    _ = translations(locale).gettext
     aggregates = briefing["aggregates"]
     years = [
         Column(label=str(row["year"]), values=(int(row["confirmed"]), int(row["suggested"])))
@@ -40,12 +42,24 @@ def charts(briefing: Mapping[str, Any]) -> dict[str, str]:
     ]
     return {
         "tiers": bar_chart(
-            _shares(aggregates["by_tier"]), title="Share of weight by tier", scale_max=100
+            _shares(aggregates["by_tier"], locale),
+            title=_("Share of weight by tier"),
+            scale_max=100,
+            locale=locale,
         ),
-        "sectors": bar_chart(_shares(aggregates["by_sector"]), title="Exposure by sector"),
-        "countries": bar_chart(_shares(aggregates["by_country"]), title="Exposure by country"),
+        "sectors": bar_chart(
+            _shares(aggregates["by_sector"], locale), title=_("Exposure by sector"), locale=locale
+        ),
+        "countries": bar_chart(
+            _shares(aggregates["by_country"], locale),
+            title=_("Exposure by country"),
+            locale=locale,
+        ),
         "years": column_chart(
-            years, series=("confirmed", "suggested"), title="Matched incidents per year"
+            years,
+            series=(_("confirmed"), _("suggested")),
+            title=_("Matched incidents per year"),
+            locale=locale,
         ),
     }
 
@@ -57,36 +71,35 @@ def flagged_holdings(briefing: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def briefing_html(
-    briefing: Mapping[str, Any], *, max_holding_pages: int = MAX_HOLDING_PAGES
+    briefing: Mapping[str, Any],
+    *,
+    max_holding_pages: int = MAX_HOLDING_PAGES,
+    locale: str = "en",
 ) -> str:
     flagged = flagged_holdings(briefing)
-    return _template().render(
-        b=briefing,
-        a=briefing["aggregates"],
-        changes=briefing.get("changes"),
-        charts={k: Markup(v) for k, v in charts(briefing).items()},  # noqa: S704 (escaped)
-        flagged=flagged[:max_holding_pages],
-        flagged_total=len(flagged),
+    return (
+        environment(locale)
+        .get_template(TEMPLATE)
+        .render(
+            b=briefing,
+            a=briefing["aggregates"],
+            changes=briefing.get("changes"),
+            charts={k: Markup(v) for k, v in charts(briefing, locale).items()},  # noqa: S704
+            flagged=flagged[:max_holding_pages],
+            flagged_total=len(flagged),
+        )
     )
 
 
 def render_briefing_pdf(
-    briefing: Mapping[str, Any], *, max_holding_pages: int = MAX_HOLDING_PAGES
+    briefing: Mapping[str, Any],
+    *,
+    max_holding_pages: int = MAX_HOLDING_PAGES,
+    locale: str = "en",
 ) -> bytes:
     """The PDF: summary and charts, then a page for each red-flag holding, most urgent first,
-    up to `max_holding_pages` (the xlsx lists them all)."""
+    up to `max_holding_pages` (the xlsx lists them all). Fixed texts, dates and numbers are in
+    `locale` (en, es, fr); the briefing's own texts (flags, questions) as the data gives them."""
     stylesheet = resources.files("reports").joinpath(STYLESHEET).read_bytes()
-    html = briefing_html(briefing, max_holding_pages=max_holding_pages)
+    html = briefing_html(briefing, max_holding_pages=max_holding_pages, locale=locale)
     return render_pdf(html, assets={STYLESHEET: (stylesheet, "text/css")})
-
-
-def _words(value: object) -> str:
-    return str(value or "").replace("_", " ")
-
-
-@functools.cache
-def _template() -> jinja2.Template:
-    source = resources.files("reports").joinpath(TEMPLATE).read_text(encoding="utf-8")
-    environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters["words"] = _words
-    return environment.from_string(source)

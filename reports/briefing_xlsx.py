@@ -13,56 +13,58 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from reports.i18n import N_, translations
 from reports.spreadsheet_safety import write_text
 
 HOLDING_COLUMNS = (
-    ("Position", 9),
-    ("Holding", 34),
-    ("ISIN", 14),
-    ("LEI", 22),
-    ("Country", 8),
-    ("Sector", 16),
-    ("Weight %", 10),
-    ("Resolution", 12),
-    ("Organisation", 30),
-    ("Certificate", 16),
-    ("Certificate status", 12),
-    ("Tier", 18),
-    ("Score", 8),
-    ("Expires", 11),
-    ("Under challenge", 10),
-    ("Confirmed incidents", 10),
-    ("Suggested incidents", 10),
-    ("Severe incidents", 10),
-    ("Context risk", 10),
-    ("Red flags", 50),
-    ("Data gaps", 40),
-    ("Engagement questions", 80),
-    ("Priority", 10),
+    (N_("Position"), 9),
+    (N_("Holding"), 34),
+    (N_("ISIN"), 14),
+    (N_("LEI"), 22),
+    (N_("Country"), 8),
+    (N_("Sector"), 16),
+    (N_("Weight %"), 10),
+    (N_("Resolution"), 12),
+    (N_("Organisation"), 30),
+    (N_("Certificate"), 16),
+    (N_("Certificate status"), 12),
+    (N_("Tier"), 18),
+    (N_("Score"), 8),
+    (N_("Expires"), 11),
+    (N_("Under challenge"), 10),
+    (N_("Confirmed incidents"), 10),
+    (N_("Suggested incidents"), 10),
+    (N_("Severe incidents"), 10),
+    (N_("Context risk"), 10),
+    (N_("Red flags"), 50),
+    (N_("Data gaps"), 40),
+    (N_("Engagement questions"), 80),
+    (N_("Priority"), 10),
 )
 BOLD = Font(bold=True)
 INCIDENT_COLUMNS = (
-    ("Position", 9),
-    ("Holding", 34),
-    ("Incident", 14),
-    ("Match", 11),
-    ("Link", 15),
-    ("When", 9),
-    ("Country", 8),
-    ("Region", 20),
-    ("Sector", 16),
-    ("Attack types", 34),
-    ("Most severe", 18),
-    ("Severity", 9),
-    ("Verification", 12),
-    ("Collective", 10),
-    ("People affected", 12),
-    ("Perpetrator", 16),
+    (N_("Position"), 9),
+    (N_("Holding"), 34),
+    (N_("Incident"), 14),
+    (N_("Match"), 11),
+    (N_("Link"), 15),
+    (N_("When"), 9),
+    (N_("Country"), 8),
+    (N_("Region"), 20),
+    (N_("Sector"), 16),
+    (N_("Attack types"), 34),
+    (N_("Most severe"), 18),
+    (N_("Severity"), 9),
+    (N_("Verification"), 12),
+    (N_("Collective"), 10),
+    (N_("People affected"), 12),
+    (N_("Perpetrator"), 16),
 )
 
 
-def _cells(sheet, values: Iterable[Any]) -> list[Any]:
+def _cells(sheet, values: Iterable[Any], locale: str) -> list[Any]:
     """A row of write-only cells; text through `write_text`, numbers as numbers."""
+    _ = translations(locale).gettext
     row = []
     for value in values:
         if value is None:
@@ -70,7 +72,7 @@ def _cells(sheet, values: Iterable[Any]) -> list[Any]:
             continue
         cell = WriteOnlyCell(sheet)
         if isinstance(value, bool):
-            write_text(cell, "yes" if value else "no")
+            write_text(cell, _("yes") if value else _("no"))
         elif isinstance(value, int | float):
             cell.value = value
         else:
@@ -79,9 +81,10 @@ def _cells(sheet, values: Iterable[Any]) -> list[Any]:
     return row
 
 
-def _sheet(workbook: Workbook, title: str, columns, rows: int):
+def _sheet(workbook: Workbook, title: str, columns, rows: int, locale: str):
     """A write-only sheet with a bold header, widths, frozen header and a filter over `rows`."""
-    sheet = workbook.create_sheet(title)
+    _ = translations(locale).gettext
+    sheet = workbook.create_sheet(_(title))
     for column, (_title, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"
@@ -89,50 +92,51 @@ def _sheet(workbook: Workbook, title: str, columns, rows: int):
     header = []
     for title_text, _width in columns:
         cell = WriteOnlyCell(sheet)
-        write_text(cell, title_text)
+        write_text(cell, _(title_text))
         cell.font = BOLD
         header.append(cell)
     sheet.append(header)
     return sheet
 
 
-def _summary_rows(briefing: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+def _summary_rows(briefing: Mapping[str, Any], locale: str) -> list[tuple[Any, ...]]:
+    _ = translations(locale).gettext
     a = briefing["aggregates"]
     rows: list[tuple[Any, ...]] = [
-        ("Portfolio", briefing["portfolio_name"]),
-        ("Run", briefing["run"]),
-        ("As of", briefing["as_of"]),
-        ("Methodology", briefing["methodology"]),
-        ("Holdings", a["holdings"]),
-        ("Matched to known organisations", a["resolved"]),
-        ("Weight under an active certificate %", a["certified_weight"]),
-        ("Weight with confirmed severe incidents (5 years) %", a["severe_exposure"]),
-        ("Weighted severe incidents", a["incident_exposure"]),
-        ("Red-flag holdings", a["red_flag_holdings"]),
-        ("Red-flag weight %", a["red_flag_weight"]),
+        (_("Portfolio"), briefing["portfolio_name"]),
+        (_("Run"), briefing["run"]),
+        (_("As of"), briefing["as_of"]),
+        (_("Methodology"), briefing["methodology"]),
+        (_("Holdings"), a["holdings"]),
+        (_("Matched to known organisations"), a["resolved"]),
+        (_("Weight under an active certificate %"), a["certified_weight"]),
+        (_("Weight with confirmed severe incidents (5 years) %"), a["severe_exposure"]),
+        (_("Weighted severe incidents"), a["incident_exposure"]),
+        (_("Red-flag holdings"), a["red_flag_holdings"]),
+        (_("Red-flag weight %"), a["red_flag_weight"]),
         (),
     ]
     changes = briefing.get("changes")
     if changes:
         rows += [
-            (f"Changes since run {changes['previous_run']}",),
-            ("Holdings added", len(changes["holdings_added"])),
-            ("Holdings removed", len(changes["holdings_removed"])),
-            ("New incident matches", len(changes["new_incidents"])),
-            ("Certificate status changes", len(changes["status_changes"])),
-            ("Tier changes", len(changes["tier_changes"])),
-            ("New red flags", len(changes["new_red_flags"])),
+            (_("Changes since run %(run)s") % {"run": changes["previous_run"]},),
+            (_("Holdings added"), len(changes["holdings_added"])),
+            (_("Holdings removed"), len(changes["holdings_removed"])),
+            (_("New incident matches"), len(changes["new_incidents"])),
+            (_("Certificate status changes"), len(changes["status_changes"])),
+            (_("Tier changes"), len(changes["tier_changes"])),
+            (_("New red flags"), len(changes["new_red_flags"])),
             (),
         ]
     for title, key in (
-        ("Weight by tier", "by_tier"),
-        ("Weight by sector", "by_sector"),
-        ("Weight by country", "by_country"),
+        (N_("Weight by tier"), "by_tier"),
+        (N_("Weight by sector"), "by_sector"),
+        (N_("Weight by country"), "by_country"),
     ):
-        rows.append((title, "Weight %", "Holdings"))
+        rows.append((_(title), _("Weight %"), _("Holdings")))
         rows += [(s["label"], s["weight"], s["holdings"]) for s in a[key]]
         rows.append(())
-    rows.append(("Top holdings to engage", "Weight %", "Priority", "Why"))
+    rows.append((_("Top holdings to engage"), _("Weight %"), _("Priority"), _("Why")))
     rows += [
         (f"{e['position']}. {e['name']}", e["weight"], e["priority"], "; ".join(e["reasons"]))
         for e in a["top_engage"]
@@ -191,23 +195,25 @@ def _incident_row(h: Mapping[str, Any], i: Mapping[str, Any]) -> tuple[Any, ...]
     )
 
 
-def briefing_xlsx(briefing: Mapping[str, Any]) -> bytes:
-    """The workbook, written in openpyxl's write-only mode (thousands of holdings stay fast)."""
+def briefing_xlsx(briefing: Mapping[str, Any], *, locale: str = "en") -> bytes:
+    """The workbook, written in openpyxl's write-only mode (thousands of holdings stay fast).
+    Headers and labels are in `locale` (en, es, fr); numbers and dates stay values, so the
+    spreadsheet shows them the reader's way."""
     workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet("Summary")
+    summary = workbook.create_sheet(translations(locale).gettext("Summary"))
     summary.column_dimensions["A"].width = 48
     summary.column_dimensions["D"].width = 80
-    for values in _summary_rows(briefing):
-        summary.append(_cells(summary, values))
+    for values in _summary_rows(briefing, locale):
+        summary.append(_cells(summary, values, locale))
     holdings = briefing["holdings"]
-    sheet = _sheet(workbook, "Holdings", HOLDING_COLUMNS, len(holdings))
+    sheet = _sheet(workbook, N_("Holdings"), HOLDING_COLUMNS, len(holdings), locale)
     for h in holdings:
-        sheet.append(_cells(sheet, _holding_row(h)))
+        sheet.append(_cells(sheet, _holding_row(h), locale))
     incident_count = sum(len(h["incidents"]) for h in holdings)
-    sheet = _sheet(workbook, "Incidents", INCIDENT_COLUMNS, incident_count)
+    sheet = _sheet(workbook, N_("Incidents"), INCIDENT_COLUMNS, incident_count, locale)
     for h in holdings:
         for i in h["incidents"]:
-            sheet.append(_cells(sheet, _incident_row(h, i)))
+            sheet.append(_cells(sheet, _incident_row(h, i), locale))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -4,15 +4,14 @@ document a verifier checks."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 
-import jinja2
 import segno
 from markupsafe import Markup, escape
 
+from reports.i18n import environment, format_share, translations
 from reports.pdf import PdfAttachment, render_pdf
 
 TEMPLATE = "certificate.html"
@@ -63,7 +62,7 @@ class CertificateSheet:
         return f"{self.cert_id}.json"
 
 
-def section_chart_svg(sections: tuple[SectionBar, ...]) -> str:
+def section_chart_svg(sections: tuple[SectionBar, ...], locale: str = "en") -> str:
     """A horizontal bar chart (0-100 %) of the section scores, as inline SVG text."""
     height = len(sections) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
     track = CHART_WIDTH - LABEL_WIDTH - 50
@@ -80,11 +79,13 @@ def section_chart_svg(sections: tuple[SectionBar, ...]) -> str:
             'class="track"/>'
             f'<rect x="{LABEL_WIDTH}" y="{top}" width="{width}" height="{BAR_HEIGHT}" '
             'class="bar"/>'
-            f'<text x="{LABEL_WIDTH + track + 6}" y="{middle}" class="value">{share:.0f}%</text>'
+            f'<text x="{LABEL_WIDTH + track + 6}" y="{middle}" class="value">'
+            f"{format_share(share, locale, decimals=0)}</text>"
         )
+    label = _escape(translations(locale).gettext("Section scores"))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" '
-        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="Section scores">'
+        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{label}">'
         "<style>.label,.value{font-family:'DejaVu Sans',sans-serif;font-size:9px;fill:#1b1f24}"
         ".track{fill:#e6ebf0}.bar{fill:#1d4f91}</style>" + "".join(rows) + "</svg>"
     )
@@ -95,13 +96,22 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#1b1f24")
 
 
-def render_certificate_pdf(sheet: CertificateSheet) -> bytes:
-    """The certificate as a one-page PDF with the signed JSON attached."""
-    html = _template().render(
-        sheet=sheet,
-        chart=Markup(section_chart_svg(sheet.sections)),  # noqa: S704  (built here, text escaped)
-        qr=qr_data_uri(sheet.verify_url),
+def render_certificate_pdf(sheet: CertificateSheet, locale: str = "en") -> bytes:
+    """The certificate as a one-page PDF with the signed JSON attached; the fixed texts, dates
+    and numbers in `locale` (en, es, fr), the sheet's own texts as the caller gives them."""
+    html = (
+        environment(locale)
+        .get_template(TEMPLATE)
+        .render(
+            sheet=sheet,
+            chart=Markup(section_chart_svg(sheet.sections, locale)),  # noqa: S704 (text escaped)
+            qr=qr_data_uri(sheet.verify_url),
+        )
     )
+    description = translations(locale).gettext(
+        "The signed certificate %(cert_id)s (W3C Verifiable Credential, eddsa-jcs-2022); "
+        "SHA-256 %(sha256)s"
+    ) % {"cert_id": sheet.cert_id, "sha256": sheet.credential_sha256}
     stylesheet = resources.files("reports").joinpath(STYLESHEET).read_bytes()
     return render_pdf(
         html,
@@ -110,19 +120,10 @@ def render_certificate_pdf(sheet: CertificateSheet) -> bytes:
             PdfAttachment(
                 name=sheet.attachment_name,
                 data=sheet.signed_json,
-                description=(
-                    f"The signed certificate {sheet.cert_id} (W3C Verifiable Credential, "
-                    f"eddsa-jcs-2022); SHA-256 {sheet.credential_sha256}"
-                ),
+                description=description,
             )
         ],
     )
-
-
-@functools.cache
-def _template() -> jinja2.Template:
-    source = resources.files("reports").joinpath(TEMPLATE).read_text(encoding="utf-8")
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(source)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
+from reports.i18n import format_number, format_share, translations
+
 FONT = "font-family:'DejaVu Sans',sans-serif;font-size:9px;fill:#1b1f24"
 COLOURS = ("#1d4f91", "#3f7fbf", "#7aa9d6", "#b5cde6", "#8a5a00", "#a4262c", "#4a5561")
 
@@ -31,6 +33,10 @@ def _text(value: str) -> str:
     return str(escape(value))
 
 
+def _value(value: float, percent: bool, locale: str) -> str:
+    return format_share(value, locale) if percent else format_number(value, locale)
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -43,10 +49,12 @@ def bar_chart(
     label_width: int = 210,
     bar_height: int = 14,
     gap: int = 6,
-    unit: str = "%",
+    percent: bool = True,
     scale_max: float | None = None,
+    locale: str = "en",
 ) -> str:
-    """Horizontal bars, one per item, with the value printed after each bar."""
+    """Horizontal bars, one per item, with the value (a percentage unless `percent` is off)
+    printed after each bar the locale's way."""
     height = max(1, len(bars)) * (bar_height + gap) + gap
     track = width - label_width - 56
     top_value = scale_max if scale_max is not None else max((b.value for b in bars), default=0)
@@ -64,10 +72,11 @@ def bar_chart(
             f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar_height}" '
             f'fill="{colour}"/>'
             f'<text x="{label_width + track + 6}" y="{middle}" class="l">'
-            f"{bar.value:.1f}{_text(unit)}</text>"
+            f"{_text(_value(bar.value, percent, locale))}</text>"
         )
     if not bars:
-        rows.append(f'<text x="0" y="{gap + 10}" class="l">No data</text>')
+        empty = translations(locale).gettext("No data")
+        rows.append(f'<text x="0" y="{gap + 10}" class="l">{_text(empty)}</text>')
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{_text(title)}">'
@@ -82,6 +91,7 @@ def column_chart(
     title: str,
     width: int = 640,
     height: int = 170,
+    locale: str = "en",
 ) -> str:
     """Stacked columns (for example incidents per year, confirmed and suggested)."""
     legend_height, axis_height = 16, 16
@@ -121,7 +131,8 @@ def column_chart(
                 f'class="l" text-anchor="middle">{total}</text>'
             )
     if not columns:
-        parts.append(f'<text x="30" y="{legend_height + plot / 2}" class="l">No incidents</text>')
+        empty = _text(translations(locale).gettext("No incidents"))
+        parts.append(f'<text x="30" y="{legend_height + plot / 2}" class="l">{empty}</text>')
     parts.append(
         f'<line x1="28" y1="{legend_height + plot}" x2="{width}" y2="{legend_height + plot}" '
         'stroke="#4a5561" stroke-width="0.5"/>'

@@ -37,7 +37,8 @@ def test_changing_a_required_flag_is_detected(definitions_copy):
         load_registry(definitions_copy)
 
 
-def test_translations_and_comments_keep_the_hash(definitions_copy):
+def test_inline_translations_and_comments_keep_the_hash(definitions_copy):
+    (definitions_copy / "company" / "1.translations.yaml").unlink()
     path = definitions_copy / "company" / "1.yaml"
     text = path.read_text().replace(
         "title: Protection of human rights defenders - company self-assessment\n",
@@ -48,6 +49,14 @@ def test_translations_and_comments_keep_the_hash(definitions_copy):
     path.write_text(text)
     registry = load_registry(definitions_copy)
     assert registry.get("company").title["es"].startswith("Protección")
+
+
+def test_correcting_a_translation_file_keeps_the_hash(definitions_copy):
+    path = definitions_copy / "company" / "1.translations.yaml"
+    path.write_text(path.read_text().replace("Política y gobernanza", "Políticas y gobernanza"))
+    company = load_registry(definitions_copy).get("company")
+    assert company.section("A").title["es"] == "Políticas y gobernanza"
+    assert content_hash(company) == content_hash(default_registry().get("company"))
 
 
 def test_a_deleted_published_version_is_detected(definitions_copy):

@@ -85,5 +85,5 @@ def test_condition_in_words(company):
     assert describe_condition(company.question("B3").show_if, company) == "B2 is at least 1"
     assert (
         describe_condition(company.question("D4").show_if, company, "fr")
-        == "D1 est Police or military assigned to our sites"
+        == 'D1 est "Police ou armée affectées à nos sites"'  # quoted: the label holds "ou"
     )

@@ -91,9 +91,9 @@ def test_definition_round_trips_through_json(company):
 
 
 def test_localize_falls_back_to_english_per_text(company):
-    data = company.model_dump()
-    data["title"] = {"en": company.title["en"], "es": "Protección de personas defensoras"}
-    translated = Questionnaire.model_validate(data)
+    english_only = company.model_dump(context={"canonical": True})
+    english_only["title"] = {"en": company.title["en"], "es": "Protección de personas defensoras"}
+    translated = Questionnaire.model_validate(english_only)
     spanish = localize(translated, "es")
     assert spanish.title == "Protección de personas defensoras"
     assert spanish.sections[0].questions[0].text == company.questions[0].text["en"]

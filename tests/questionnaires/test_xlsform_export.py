@@ -59,11 +59,11 @@ def test_export_has_survey_choices_and_settings(financial_institution):
 
 
 def test_translations_become_xlsform_languages(company):
-    data = company.model_dump()
-    data["sections"][0]["title"] = {"en": "Policy and governance", "es": "Política y gobernanza"}
-    xform = _convert(Questionnaire.model_validate(data))
-    assert 'lang="Español (es)"' in xform
+    xform = _convert(company)
+    assert 'lang="Español (es)"' in xform and 'lang="Français (fr)"' in xform
     assert "Política y gobernanza" in xform
+    assert "Seleccione todas las que correspondan." in xform  # hints are translated too
+    assert "Normes : UNGP 16" in xform
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,10 +23,12 @@ from compliance import create_app, db
 from compliance.accounts import service as account_service
 from compliance.accounts.models import OrganisationKind, Role
 from compliance.clock import now
+from tests.support.rq_workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1"… under `pytest -n N`
 PASSWORD = "correct horse battery staple"
 TASK_MODULES = ["tests.support.tasks"]
 # Webhook tests post to receivers on 127.0.0.1; the RQ worker must allow them too.
@@ -40,16 +40,48 @@ WEBHOOK_TEST_SETTINGS = {
 }
 
 
+# The tests of the packages that import no Flask and no database layer (tests/test_layering.py).
+PURE_TEST_DIRS = [ROOT / "tests" / name for name in ("questionnaires", "scoring", "reports")]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `pure` what cannot depend on the database, so it runs once, not on every database."""
+    for item in items:
+        if "database_template" not in getattr(item, "fixturenames", ()) and any(
+            item.path.is_relative_to(folder) for folder in PURE_TEST_DIRS
+        ):
+            item.add_marker(pytest.mark.pure)
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker empties tables between its tests, so each has its own
+    PostgreSQL database (`test_gw0`, `test_gw1`…), created on first use beside `url`'s."""
+    if not XDIST_WORKER:
+        return url
+    shared = sa.make_url(url)
+    own = shared.set(database=f"{shared.database}_{XDIST_WORKER}")
+    engine = sa.create_engine(shared, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).first()
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated database: a SQLite file copied per test, or the PostgreSQL test database."""
+    """A migrated database: a SQLite file copied per test, or this worker's PostgreSQL test
+    database."""
     if TEST_DATABASE_URL:
-        engine = db.make_engine(TEST_DATABASE_URL)
+        url = _worker_database(TEST_DATABASE_URL)
+        engine = db.make_engine(url)
         with engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-        url = TEST_DATABASE_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite3'}"
     app = create_app(
@@ -66,7 +98,7 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def rq_queue_name() -> str:
-    return f"hrd-test-{uuid.uuid4().hex[:8]}"
+    return f"hrd-test-{XDIST_WORKER or 'main'}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture(scope="session")
@@ -98,22 +130,9 @@ def rq_worker(
         "COMPLIANCE_TASK_MODULES": '["tests.support.tasks"]',
         **{f"COMPLIANCE_{k}": json.dumps(v) for k, v in WEBHOOK_TEST_SETTINGS.items()},
     }
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [shutil.which("hrd-sentinel") or "hrd-sentinel", "worker"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
+    process = start_worker(env, log_path)
     yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_worker(process)
     from redis import Redis
     from rq import Queue
 

@@ -14,7 +14,6 @@ only the work horse dies (the OOM killer), its worker retries the job at once.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -31,6 +30,7 @@ from compliance.accounts.models import Organisation
 from compliance.jobs import service as job_service
 from compliance.jobs.models import Job, JobStatus
 from tests.conftest import ROOT, TASK_MODULES, TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.support.rq_workers import start_worker, stop_worker
 
 pytestmark = pytest.mark.skipif(
     not (TEST_DATABASE_URL and TEST_REDIS_URL),
@@ -60,26 +60,13 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> subprocess.Popen:
-        with open(self.logs, "ab") as log:
-            process = subprocess.Popen(
-                [shutil.which("hrd-sentinel") or "hrd-sentinel", "worker"],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-            )
+        process = start_worker(self.env, self.logs)
         self.processes.append(process)
         return process
 
     def stop_all(self) -> None:
         for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop_worker(process)
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, app: Flask) -> None:
-        self.port = free_port()
-        self._server = make_server("127.0.0.1", self.port, app, threaded=True)
+        # Port 0: the kernel picks a free port at bind time, so parallel tests never race for one.
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -3,14 +3,16 @@
 Browsers send a file's bare name; a name such as `../../etc/cron.d/x.pdf` or one with a NUL byte
 only comes from a hand-made request. Nothing stores files under their given names (the file
 store is content-addressed), but such a request is refused outright, for every upload of the
-API and the pages, before any view reads it.
+API and the pages, the moment its form is parsed: after the route's own body-size limit is set,
+before the view sees a file.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Flask, request
+from flask import Flask
+from flask import Request as FlaskRequest
 
 from compliance.errors import InvalidInput, ProblemDetail
 
@@ -22,9 +24,16 @@ def is_bare(name: str) -> bool:
     return not _NOT_BARE.search(name)
 
 
-def _check() -> None:
-    if request.mimetype != "multipart/form-data":
-        return
+class Request(FlaskRequest):
+    """Flask's request, checking the names of uploaded files as the form is parsed."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if self.mimetype == "multipart/form-data":
+            _check(self)
+
+
+def _check(request: FlaskRequest) -> None:
     for field, storage in request.files.items(multi=True):
         if storage.filename and not is_bare(storage.filename):
             raise InvalidInput(
@@ -35,4 +44,4 @@ def _check() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_check)
+    app.request_class = Request

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from compliance.jobs import runner
+
+log = logging.getLogger(__name__)
+# Pauses before trying a job again whose claim or record met a busy database (SQLite allows
+# one writer at a time); after the last, `jobs.recover` dispatches it again later.
+BUSY_RETRY_SECONDS = (0.5, 2.0, 5.0)
 
 
 class JobBackend(Protocol):
@@ -29,10 +37,24 @@ class ThreadBackend:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hrd-job")
 
     def submit(self, job_id: str) -> None:
-        self._executor.submit(runner.run, self._app, job_id)
+        self._executor.submit(self._run, job_id)
 
     def health(self) -> dict[str, Any]:
         return {"backend": self.name, "status": "ok", "threads": self._threads}
+
+    def _run(self, job_id: str) -> None:
+        """Run the job; a database too busy to claim it is waited for, not left to swallow the
+        job silently (a pool thread's exception reaches nobody)."""
+        for pause in (*BUSY_RETRY_SECONDS, None):
+            try:
+                runner.run(self._app, job_id)
+                return
+            except OperationalError:
+                if pause is None:
+                    log.exception("job %s: database busy; jobs.recover will dispatch it", job_id)
+                    return
+                log.warning("job %s: database busy, trying again in %.1f s", job_id, pause)
+                time.sleep(pause)
 
 
 class RQBackend:

@@ -36,9 +36,8 @@ REQUESTS = 200
 def _demo_app(instance: str):
     app = create_app({"INSTANCE_PATH": instance, "SCHEDULER_IN_WEB": False})
     db.upgrade(app)
-    with app.app_context(), db.session_scope(app) as session:
-        demo.seed(session=session, now=now())
-        session.commit()
+    with app.app_context():
+        demo.seed(app=app, now=now())
     return app
 
 

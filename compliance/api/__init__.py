@@ -72,10 +72,12 @@ def _authenticate() -> None:
     if secret is not None:
         session = db.session()
         user = account_service.user_for_token(session=session, secret=secret, now=now())
+        used = bool(session.dirty)  # the token's last use, recorded every few minutes
         actor = Actor(
             user=user, organisation=account_service.organisation_of(session=session, user=user)
         )
-        session.commit()  # records last use
+        if used:
+            session.commit()
     set_actor(actor)
     view = current_app.view_functions.get(request.endpoint or "")
     if actor is None and view is not None and not getattr(view, "hrd_public", False):

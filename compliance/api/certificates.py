@@ -19,12 +19,14 @@ from compliance.certificates import verification
 from compliance.certificates.documents import UnreadableCertificate
 from compliance.certificates.issuer import Issuer
 from compliance.certificates.models import (
+    Certificate,
     CertificatePublic,
     RegisterPage,
     RegisterQuery,
     StatusChange,
     VerificationReport,
 )
+from compliance.certificates.rendering import DEFAULT_LOCALE, PdfLanguage, pdf_hash
 from compliance.clock import now
 from compliance.credentials.status_list import StatusPurpose
 from compliance.errors import InvalidInput, ProblemDetail, ProblemModel
@@ -43,6 +45,12 @@ MAX_UPLOAD = 20 * 2**20
 
 class CertificatePath(BaseModel):
     cert_id: str = Field(max_length=40, description="The public id, e.g. HRD-2026-000123")
+
+
+class PdfQuery(BaseModel):
+    lang: PdfLanguage = Field(
+        default=DEFAULT_LOCALE, description="The PDF's language: en (default), es or fr"
+    )
 
 
 class StatusListPath(BaseModel):
@@ -150,17 +158,25 @@ def get_credential(path: CertificatePath):
 @bp.get(
     "/certificates/<cert_id>.pdf",
     summary="The certificate PDF, with the signed JSON attached",
-    responses={200: None},
+    description="In English, Spanish or French (`lang`). Rendered after each issue or status "
+    "change; until then 503 with Retry-After (a PDF showing a former status is never served).",
+    responses={200: None, 503: ProblemModel},
     security=[],
 )
 @public
-def get_pdf(path: CertificatePath):
-    certificate = _certificate(path.cert_id)
-    data = certificate_service.stored_pdf(certificate=certificate, issuer=_issuer())
+def get_pdf(path: CertificatePath, query: PdfQuery):
+    return pdf_response(_certificate(path.cert_id), query.lang)
+
+
+def pdf_response(certificate: Certificate, locale: str = DEFAULT_LOCALE) -> Response:
+    """The stored PDF in `locale` (API and web pages alike); 503 with Retry-After while it is
+    prepared."""
+    data = certificate_service.stored_pdf(certificate=certificate, issuer=_issuer(), locale=locale)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{certificate.cert_id}.pdf"'
+    response.headers["Content-Language"] = locale
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return _cached(response, certificate.pdf_sha256)
+    return _cached(response, pdf_hash(certificate, locale))
 
 
 @bp.post(
@@ -180,7 +196,6 @@ def change_status(path: CertificatePath, body: StatusChange):
         certificate=certificate,
         action=body.action,
         reason=body.reason,
-        issuer=issuer,
         now=now(),
     )
     session.commit()

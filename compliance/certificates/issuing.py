@@ -1,9 +1,10 @@
 """Issuing a certificate when a reviewer approves an assessment, in the approval's transaction.
 
 Everything happens before the caller commits: the row with its public id, the signed
-credential, the PDF (rendered here, about 0.2 s, so the approval stays one atomic step), the
-superseding of the organisation's previous certificate, the audit events and, last, the
-transparency-log entries. A failure anywhere leaves no certificate and no approval.
+credential, the superseding of the organisation's previous certificate, the audit events and,
+last, the transparency-log entries. A failure anywhere leaves no certificate and no approval.
+The PDFs (the new certificate's, the superseded ones') are rendered by jobs that start after
+the commit, so the approval request never waits for WeasyPrint.
 """
 
 from __future__ import annotations
@@ -200,9 +201,9 @@ def issue(
         expires_at=add_months(issued_at, VALIDITY_MONTHS),
     )
     superseded = _supersede_previous(
-        session=session, actor=actor, certificate=certificate, issuer=issuer, now=issued_at
+        session=session, actor=actor, certificate=certificate, now=issued_at
     )
-    rendering.render_and_store(certificate=certificate, issuer=issuer)
+    rendering.queue_rendering(session=session, certificate=certificate)
     session.add(certificate)
     audit.record(
         session=session,
@@ -222,7 +223,7 @@ def issue(
 
 
 def _supersede_previous(
-    *, session: Session, actor: Any, certificate: Certificate, issuer: Issuer, now: datetime
+    *, session: Session, actor: Any, certificate: Certificate, now: datetime
 ) -> list[Certificate]:
     previous = session.exec(
         select(Certificate)
@@ -243,6 +244,5 @@ def _supersede_previous(
             now=now,
             superseded_by=certificate,
         )
-        rendering.render_and_store(certificate=old, issuer=issuer)
-        session.add(old)
+        rendering.queue_rendering(session=session, certificate=old)
     return list(previous)

@@ -77,7 +77,9 @@ class Certificate(SQLModel, table=True):
     key_fingerprint: str = Field(max_length=64)
     log_index: int | None = Field(default=None, sa_type=sa.BigInteger())
     status_log_index: int | None = Field(default=None, sa_type=sa.BigInteger())
-    pdf_sha256: str | None = Field(default=None, max_length=64)
+    pdf_sha256: str | None = Field(default=None, max_length=64)  # the English PDF
+    # The PDFs in the other languages (es, fr): locale -> hash, for the same `pdf_status`.
+    pdf_localized: dict[str, str] | None = Field(default=None, sa_type=sa.JSON)
     pdf_status: CertificateStatus | None = Field(
         default=None, sa_type=enum_column(CertificateStatus)
     )

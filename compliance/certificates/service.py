@@ -27,9 +27,15 @@ from compliance.errors import NotFound, ServiceUnavailable
 from compliance.pagination import Page, paginate
 from scoring import Tier
 
+PDF_RETRY_AFTER_SECONDS = 5
+
 
 class PdfNotReady(ServiceUnavailable):
-    """The stored PDF is missing (lost storage); it is never rendered on request."""
+    """No stored PDF shows the current status (its job has not run yet, or storage was lost);
+    it is never rendered on request."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": str(PDF_RETRY_AFTER_SECONDS)})
 
 
 @dataclass(frozen=True)
@@ -200,15 +206,20 @@ def flag_for_review(
     return flagged
 
 
-def stored_pdf(*, certificate: Certificate, issuer: Issuer) -> bytes:
-    """The PDF rendered at issue or at the last status change; never rendered here."""
-    if certificate.pdf_sha256 is None:
+def stored_pdf(
+    *, certificate: Certificate, issuer: Issuer, locale: str = rendering.DEFAULT_LOCALE
+) -> bytes:
+    """The PDF in `locale` showing the certificate's current status, rendered by its job;
+    refused while that job has not run, so a PDF never shows a status the certificate has
+    left."""
+    if not rendering.pdf_ready(certificate, locale):
         raise PdfNotReady(
-            f"The PDF of {certificate.cert_id} is not available yet; its signed JSON is at "
-            f"/api/v1/certificates/{certificate.cert_id}.json. Try again in a minute."
+            f"The PDF of {certificate.cert_id} is being prepared for its current status "
+            f"({certificate.status.value}); try again in a few seconds. Its signed JSON is at "
+            f"/api/v1/certificates/{certificate.cert_id}.json."
         )
     try:
-        return issuer.store.read(certificate.pdf_sha256)
+        return issuer.store.read(rendering.pdf_hash(certificate, locale))
     except FileNotFoundError as exc:
         raise PdfNotReady(
             f"The PDF of {certificate.cert_id} is missing from storage; its signed JSON is at "

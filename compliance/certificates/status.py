@@ -1,8 +1,9 @@
 """A certificate's life after issue: suspend, reinstate, revoke, expire, supersede.
 
 Each change is a conditional UPDATE (two reviewers acting at once cannot both succeed), is
-audited, re-renders the PDF, and is appended to the transparency log. The revocation and
-suspension Bitstring Status Lists are derived from the statuses, so they change with them.
+audited, queues the re-rendering of the PDF, and is appended to the transparency log. The
+revocation and suspension Bitstring Status Lists are derived from the statuses, so they change
+with them.
 """
 
 from __future__ import annotations
@@ -143,10 +144,10 @@ def change_status(
     certificate: Certificate,
     action: str,
     reason: str,
-    issuer: Issuer,
     now: datetime,
 ) -> Certificate:
-    """A reviewer's (or the expiry job's) change, complete: status, PDF, audit, log."""
+    """A reviewer's (or a challenge decision's) change, complete: status, audit, log, and the
+    PDF's re-rendering queued (until it has run, the PDF is not served)."""
     transition(
         session=session,
         actor=actor,
@@ -155,13 +156,12 @@ def change_status(
         reason=reason,
         now=now,
     )
-    rendering.render_and_store(certificate=certificate, issuer=issuer)
-    session.add(certificate)
+    rendering.queue_rendering(session=session, certificate=certificate)
     append_to_log(session=session, issued=None, changed=[certificate], now=now)
     return certificate
 
 
-def expire_due(*, session: Session, issuer: Issuer, now: datetime) -> int:
+def expire_due(*, session: Session, now: datetime) -> int:
     """Mark every active or suspended certificate past its expiry date as expired."""
     due = session.exec(
         select(Certificate)
@@ -180,8 +180,7 @@ def expire_due(*, session: Session, issuer: Issuer, now: datetime) -> int:
             reason="Reached its expiry date, 12 months after issue.",
             now=now,
         )
-        rendering.render_and_store(certificate=certificate, issuer=issuer)
-        session.add(certificate)
+        rendering.queue_rendering(session=session, certificate=certificate)
     if due:
         append_to_log(session=session, issued=None, changed=due, now=now)
     return len(due)

@@ -102,7 +102,6 @@ def rescore(
             action="revoke",
             reason=f"Challenge {case_number} upheld: re-scored {outcome.score:.1f}, below the "
             "lowest certified tier.",
-            issuer=issuer,
             now=now,
         )
         outcome = Rescore(**{**outcome.__dict__, "action": "revoked"})
@@ -180,8 +179,8 @@ def _reissue(
             now=issued_at,
         )
         changed.append(replacement)
-    rendering.render_and_store(certificate=certificate, issuer=issuer)
-    rendering.render_and_store(certificate=replacement, issuer=issuer)
+    rendering.queue_rendering(session=session, certificate=certificate)
+    rendering.queue_rendering(session=session, certificate=replacement)
     session.add_all([certificate, replacement])
     audit.record(
         session=session,

@@ -605,7 +605,6 @@ def decide(
                 certificate=session.get(Certificate, challenge.certificate_id),
                 action=certificate_action,
                 reason=f"Challenge {challenge.case_number} upheld: {challenge.decision_reasons}",
-                issuer=issuer,
                 now=now,
             )
     session.add(challenge)

@@ -20,6 +20,16 @@ from compliance.transparency.store import HASH_SIZE, MissingNode, NodeKey
 _table = LogNode.__table__
 
 
+def leaf_count_subquery() -> sa.ScalarSelect[int]:
+    """The number of leaves as a scalar subquery: the largest level-0 index plus one (an index
+    lookup, not a count), so a caller can read it in the same statement as other rows."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.max(_table.c.idx) + 1, 0))
+        .where(_table.c.level == 0)
+        .scalar_subquery()
+    )
+
+
 class SqlNodeStore:
     """`NodeStore` over the `log_node` table."""
 
@@ -29,10 +39,7 @@ class SqlNodeStore:
 
     def leaf_count(self) -> int:
         if self._leaf_count is None:
-            last = self._session.execute(
-                sa.select(sa.func.max(_table.c.idx)).where(_table.c.level == 0)
-            ).scalar_one()
-            self._leaf_count = 0 if last is None else last + 1
+            self._leaf_count = self._session.execute(sa.select(leaf_count_subquery())).scalar_one()
         return self._leaf_count
 
     def read(self, keys: Sequence[NodeKey]) -> list[bytes]:

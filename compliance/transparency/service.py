@@ -24,7 +24,7 @@ from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.incidents.content import ProtectedContent
 from compliance.incidents.mapping import PROTECTED_FIELDS
 from compliance.transparency import merkle
-from compliance.transparency.db_store import SqlNodeStore
+from compliance.transparency.db_store import SqlNodeStore, leaf_count_subquery
 from compliance.transparency.models import (
     ConsistencyProof,
     InclusionProof,
@@ -116,6 +116,11 @@ def append_many(
 def tree_size(*, session: Session) -> int:
     """How many entries the log holds (committed, or appended in this transaction)."""
     return SqlNodeStore(session).leaf_count()
+
+
+def tree_size_column() -> sa.ScalarSelect[int]:
+    """`tree_size` as a column, to read the log's size in the same query as other rows."""
+    return leaf_count_subquery()
 
 
 def latest_head(*, session: Session) -> LogTreeHead | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlmodel import select
+from werkzeug.test import TestResponse
 
 from compliance import db
 from compliance.accounts import service as account_service
@@ -21,10 +23,11 @@ from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment, AssessmentCreate, Decision
 from compliance.certificates import credential as vc
 from compliance.certificates import service as certificate_service
-from compliance.certificates.demo import DEVELOPING_ANSWERS, STRONG_ANSWERS
 from compliance.certificates.issuer import Issuer
-from compliance.certificates.models import Certificate
+from compliance.certificates.models import Certificate, CertificateStatus
 from compliance.clock import now
+from compliance.demo.answers import DEVELOPING_ANSWERS, STRONG_ANSWERS
+from compliance.jobs import runner
 from scoring import Tier
 from tests.assessments.support import complete_answers
 from tests.conftest import World
@@ -197,6 +200,25 @@ def pdf_reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+def pdf_when_ready(client: FlaskClient, cert_id: str, *, timeout: float = 60) -> TestResponse:
+    """The certificate's PDF once its render job has run (in a thread of the app, or on the RQ
+    worker): until then the API answers 503 with Retry-After, never an outdated PDF."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = client.get(f"/api/v1/certificates/{cert_id}.pdf")
+        if answer.status_code != 503:
+            assert answer.status_code == 200, answer.get_data(as_text=True)
+            return answer
+        assert answer.headers.get("Retry-After"), "a 503 without Retry-After"
+        assert time.monotonic() < deadline, f"the PDF of {cert_id} was not ready in {timeout} s"
+        time.sleep(0.05)
+
+
+def pdf_text_when_ready(client: FlaskClient, cert_id: str) -> str:
+    """The first page's text of the PDF, once it shows the current status."""
+    return pdf_reader(pdf_when_ready(client, cert_id).data).pages[0].extract_text()
+
+
 def keys_file(client: FlaskClient, tmp_path: Path) -> Path:
     path = tmp_path / "keys.json"
     path.write_text(client.get("/.well-known/hrd-sentinel/keys.json").get_data(as_text=True))
@@ -244,6 +266,7 @@ def probe_certificate(app: Flask, session, *, assessment_id: int) -> str:
         key_id=key.kid,
         key_fingerprint=key.fingerprint,
         pdf_sha256=issuer.store.put(PLACEHOLDER_PDF, max_bytes=2**20).sha256,
+        pdf_status=CertificateStatus.active,
     )
     session.add(certificate)
     session.flush()
@@ -257,3 +280,30 @@ def probe_certificate(app: Flask, session, *, assessment_id: int) -> str:
     certificate.credential_sha256 = vc.sha256_of(signed)
     session.add(certificate)
     return certificate.cert_id
+
+
+class HeldJobs:
+    """A job backend that keeps what is submitted until the test runs it: whatever a request
+    did, it did before any job could start."""
+
+    name = "held"
+
+    def __init__(self) -> None:
+        self.job_ids: list[str] = []
+
+    def submit(self, job_id: str) -> None:
+        self.job_ids.append(job_id)
+
+    def health(self) -> dict:
+        return {"backend": self.name, "status": "ok"}
+
+    def run_all(self, app: Flask) -> None:
+        """Run the held jobs, and those they queue, in this thread."""
+        while self.job_ids:
+            runner.run(app, self.job_ids.pop(0))
+
+
+def hold_jobs(app: Flask, monkeypatch) -> HeldJobs:
+    held = HeldJobs()
+    monkeypatch.setitem(app.extensions, "hrd_jobs", held)
+    return held

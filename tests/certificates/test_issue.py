@@ -1,5 +1,6 @@
 """Approval issues a certificate in the same transaction: public id, facts, signed credential,
-PDF with the credential attached, audit events and a transparency-log entry."""
+audit events and a transparency-log entry; its PDF, with the credential attached, follows from a
+job."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from tests.certificates.support import (
     issue_via_api,
     minimal_answers,
     pdf_reader,
+    pdf_text_when_ready,
+    pdf_when_ready,
     stored,
     submit_via_api,
 )
@@ -100,8 +103,8 @@ def test_the_pdf_names_the_certificate_and_carries_the_signed_json(
     scope = client.get(f"/api/v1/certificates/{cert_id}").json["scope"]
     assert scope["sites"] == 2 and scope["suppliers"] is None
     assert len(scope["dataset_versions"]) == 1
-    answer = client.get(f"/api/v1/certificates/{cert_id}.pdf")
-    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    answer = pdf_when_ready(client, cert_id)
+    assert answer.mimetype == "application/pdf"
     reader = pdf_reader(answer.data)
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
@@ -157,14 +160,11 @@ def test_a_not_certifiable_assessment_cannot_be_approved_only_rejected(
 def test_a_newer_certificate_supersedes_the_previous_one(app: Flask, client, world: World) -> None:
     first = certify(app, organisation="Andes Cobre", country="PE", sector="mining")
     second = certify(app, organisation="Andes Cobre", country="PE", sector="mining")
+    assert "Superseded" in pdf_text_when_ready(client, first)
     old, new = stored(app, first), stored(app, second)
     assert (old.status.value, new.status.value) == ("superseded", "active")
     assert old.superseded_by_id == new.id and second in old.status_reason
     assert old.pdf_status.value == "superseded"
-    assert (
-        "Superseded"
-        in pdf_reader(client.get(f"/api/v1/certificates/{first}.pdf").data).pages[0].extract_text()
-    )
     summary = client.get(f"/api/v1/certificates/{first}").json
     assert summary["superseded_by"] == second
     with db.session_scope(app) as session:

@@ -16,7 +16,7 @@ from tests.browser.conftest import (  # noqa: F401
     live_url,
     screenshot_dir,
 )
-from tests.certificates.support import submit_via_api
+from tests.certificates.support import pdf_when_ready, submit_via_api
 from tests.conftest import PASSWORD, World
 from tests.support.axe import serious_violations
 
@@ -58,7 +58,7 @@ def test_review_approve_find_and_verify_in_a_browser(
     assert serious_violations(page) == []
 
     pdf = tmp_path / f"{cert_id}.pdf"
-    pdf.write_bytes(client.get(f"/api/v1/certificates/{cert_id}.pdf").data)
+    pdf.write_bytes(pdf_when_ready(client, cert_id).data)
     page.goto(f"{live_url}/verify")
     assert serious_violations(page) == []
     page.get_by_label("or the certificate's PDF or signed JSON file").set_input_files(str(pdf))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 
 from compliance.certificates.models import CertificateSummary
-from tests.certificates.support import DEVELOPING_ANSWERS, certify
+from tests.certificates.support import DEVELOPING_ANSWERS, certify, pdf_when_ready
 from tests.conftest import World, csrf_token, sign_in
 
 
@@ -56,6 +56,7 @@ def test_the_certificate_page_shows_status_facts_and_how_to_verify(
     app: Flask, client, world: World
 ) -> None:
     cert_id = certify(app, organisation="Minera Andes Cobre", country="PE", sector="mining")
+    pdf_when_ready(client, cert_id)
     page = client.get(f"/certificates/{cert_id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -63,7 +64,7 @@ def test_the_certificate_page_shows_status_facts_and_how_to_verify(
         "Minera Andes Cobre",
         cert_id,
         "active",
-        f"/api/v1/certificates/{cert_id}.pdf",
+        f"/certificates/{cert_id}.pdf",
         f"/api/v1/certificates/{cert_id}.json",
         f"hrd-sentinel verify {cert_id}.pdf --keys keys.json",
         "Policy and governance",

@@ -15,7 +15,14 @@ from compliance import db
 from compliance.certificates.models import Certificate, VerificationReport
 from compliance.transparency.merkle import leaf_hash
 from compliance.transparency.verify import verify_inclusion
-from tests.certificates.support import credential_of, issue_via_api, keys_file, pdf_reader, stored
+from tests.certificates.support import (
+    credential_of,
+    issue_via_api,
+    keys_file,
+    pdf_reader,
+    pdf_when_ready,
+    stored,
+)
 from tests.conftest import World
 
 
@@ -42,7 +49,7 @@ def _edit(app: Flask, cert_id: str, **values) -> None:
 def test_a_certificate_verifies_by_id_json_and_pdf_with_its_log_proof(client, world: World) -> None:
     cert_id = issue_via_api(client, world)
     json_bytes = client.get(f"/api/v1/certificates/{cert_id}.json").data
-    pdf_bytes = client.get(f"/api/v1/certificates/{cert_id}.pdf").data
+    pdf_bytes = pdf_when_ready(client, cert_id).data
     answers = {
         "id": _verify(client, cert_id=cert_id),
         "json": _verify(client, file=_upload("cert.json", json_bytes)),
@@ -93,7 +100,7 @@ def test_a_pdf_whose_attachment_was_swapped_does_not_match_the_register(
     upgraded = credential_of(client, cert_id)
     upgraded["credentialSubject"]["tier"] = "certified_leading"
     forged = PdfWriter()
-    for page in pdf_reader(client.get(f"/api/v1/certificates/{cert_id}.pdf").data).pages:
+    for page in pdf_reader(pdf_when_ready(client, cert_id).data).pages:
         forged.add_page(page)
     forged.add_attachment(f"{cert_id}.json", json.dumps(upgraded).encode())
     buffer = io.BytesIO()
@@ -107,7 +114,7 @@ def test_a_pdf_whose_attachment_was_swapped_does_not_match_the_register(
 def test_a_pdf_with_another_valid_certificate_attached_names_that_one(client, world: World) -> None:
     first = issue_via_api(client, world, "company_a")
     second = issue_via_api(client, world, "company_b")
-    pdf = client.get(f"/api/v1/certificates/{first}.pdf").data
+    pdf = pdf_when_ready(client, first).data
     report = _verify(client, cert_id=second, file=_upload("x.pdf", pdf)).json
     assert report["valid"] is False
     assert f"The document is certificate {first}, not {second}" in report["summary"]
@@ -187,7 +194,7 @@ def test_verify_offline_with_the_published_keys(
     cert_id = issue_via_api(client, world)
     keys = keys_file(client, tmp_path)
     pdf = tmp_path / f"{cert_id}.pdf"
-    pdf.write_bytes(client.get(f"/api/v1/certificates/{cert_id}.pdf").data)
+    pdf.write_bytes(pdf_when_ready(client, cert_id).data)
     signed = tmp_path / f"{cert_id}.json"
     signed.write_bytes(client.get(f"/api/v1/certificates/{cert_id}.json").data)
     for path in (pdf, signed):

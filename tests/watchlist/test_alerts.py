@@ -16,7 +16,6 @@ from sqlmodel import select
 
 from compliance import db
 from compliance.certificates import status as certificate_status
-from compliance.certificates.issuer import Issuer
 from compliance.certificates.models import Certificate
 from compliance.notifications.models import OutboxMessage
 from tests.certificates.support import certify
@@ -117,11 +116,7 @@ def test_expiry_and_supersession_alert_too(app: Flask, client: FlaskClient, worl
         expires_at = session.exec(
             select(Certificate.expires_at).where(Certificate.cert_id == second)
         ).one()
-        certificate_status.expire_due(
-            session=session,
-            issuer=Issuer.from_config(app.config),
-            now=expires_at + timedelta(seconds=1),
-        )
+        certificate_status.expire_due(session=session, now=expires_at + timedelta(seconds=1))
         session.commit()
     kinds = [(a["kind"], a["payload"]["cert_id"]) for a in alerts(client, world["investor"])]
     assert kinds == [

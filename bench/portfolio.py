@@ -39,10 +39,10 @@ import screening as names  # noqa: E402  (bench/screening.py: invented company n
 from compliance import create_app, db  # noqa: E402
 from compliance.accounts.models import Organisation  # noqa: E402
 from compliance.assessments.models import Answer, Assessment  # noqa: E402
-from compliance.certificates.demo import DEVELOPING_ANSWERS, STRONG_ANSWERS  # noqa: E402
 from compliance.certificates.models import Certificate  # noqa: E402
 from compliance.challenges.models import Challenge  # noqa: E402
 from compliance.datasets.models import DatasetRow, DatasetVersion  # noqa: E402
+from compliance.demo.answers import DEVELOPING_ANSWERS, STRONG_ANSWERS  # noqa: E402
 from compliance.incidents.models import Incident, IncidentVersion  # noqa: E402
 from compliance.portfolios.models import Portfolio, PortfolioHolding, PortfolioStatus  # noqa: E402
 from compliance.portfolios.resolve import resolve_holdings  # noqa: E402

@@ -177,12 +177,13 @@ def seed_demo_command() -> None:
     """Fill the database with a realistic demo world and print its logins."""
     from compliance import demo
 
-    with db.session_scope() as session:
-        logins = demo.seed(session=session, now=now())
-        session.commit()
+    logins = demo.seed(app=current_app._get_current_object(), now=now())
     click.echo("Demo world ready. Sign in at " + current_app.config["BASE_URL"] + "/login with:")
     for login in logins:
         click.echo(f"  {login.role_label:<38} {login.email:<36} {login.password}")
+    click.echo("What to look at:")
+    for page, what in demo.WHAT_TO_LOOK_AT:
+        click.echo(f"  {page:<22} {what}")
 
 
 @click.command("worker")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compliance.certificates.demo import STRONG_ANSWERS
+from compliance.demo.answers import STRONG_ANSWERS
 from questionnaires.model import AnswerType, Question
 from questionnaires.registry import default_registry
 from questionnaires.visibility import visible_question_ids

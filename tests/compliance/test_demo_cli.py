@@ -25,14 +25,16 @@ def test_init_and_seed_demo_print_logins_that_work(tmp_path: Path) -> None:
     init = subprocess.run([command, "init"], env=env, capture_output=True, text=True, timeout=120)
     assert init.returncode == 0, init.stderr
     seeded = subprocess.run(
-        [command, "seed-demo"], env=env, capture_output=True, text=True, timeout=120
+        [command, "seed-demo"], env=env, capture_output=True, text=True, timeout=300
     )
     assert seeded.returncode == 0, seeded.stderr
     logins = re.findall(r"^\s+(.+?)\s{2,}(\S+@\S+)\s+(\S+)$", seeded.stdout, re.M)
     kinds = " ".join(label for label, _, _ in logins)
     assert len(logins) >= 8 and all(k in kinds for k in ("Company", "Bank", "NGO", "Reviewer"))
+    looks = re.findall(r"^\s+(/\S*)\s{2,}\S", seeded.stdout.split("What to look at:")[1], re.M)
+    assert "/register" in looks and "/portfolios" in looks
     again = subprocess.run(
-        [command, "seed-demo"], env=env, capture_output=True, text=True, timeout=120
+        [command, "seed-demo"], env=env, capture_output=True, text=True, timeout=300
     )
     assert again.returncode == 0 and again.stdout == seeded.stdout
 

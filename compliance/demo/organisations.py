@@ -1,16 +1,16 @@
-"""The demo world: realistic organisations and their users, for a newcomer to explore."""
+"""The demo world's organisations and their admin logins (one per organisation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlmodel import Session, select
 
 from compliance.accounts import service as account_service
-from compliance.accounts.models import OrganisationKind, Role, User
-from compliance.certificates.demo import seed_certificates
+from compliance.accounts.actor import Actor
+from compliance.accounts.models import Organisation, OrganisationKind, Role, User
 
+REVIEWER_LOGIN = "reviewer@hrdsentinel.example"
 DEMO_PASSWORD = "sentinel-demo-2026"  # noqa: S105  (demo world only, printed by seed-demo)
 
 
@@ -126,8 +126,8 @@ class DemoLogin:
     password: str
 
 
-def seed(*, session: Session, now: datetime) -> list[DemoLogin]:
-    """Create the demo world; running it again changes nothing and prints the same logins."""
+def seed_organisations(*, session: Session) -> list[DemoLogin]:
+    """Create the organisations and their admins; running it again changes nothing."""
     logins = []
     for spec in ORGANISATIONS:
         organisation = account_service.get_or_create_organisation(
@@ -149,5 +149,18 @@ def seed(*, session: Session, now: datetime) -> list[DemoLogin]:
                 password=DEMO_PASSWORD,
             )
         logins.append(DemoLogin(spec.role_label, spec.login, DEMO_PASSWORD))
-    seed_certificates(session=session, now=now)
     return logins
+
+
+def actor(session: Session, login: str) -> Actor:
+    """The demo user with this login, acting for their organisation."""
+    user = session.exec(select(User).where(User.email == login)).one()
+    return Actor(user=user, organisation=session.get(Organisation, user.organisation_id))
+
+
+def login_of(organisation_name: str) -> str:
+    return next(spec.login for spec in ORGANISATIONS if spec.name == organisation_name)
+
+
+def organisation_id(session: Session, name: str) -> int:
+    return session.exec(select(Organisation.id).where(Organisation.name == name)).one()

@@ -89,6 +89,7 @@ def _register(app: OpenAPI) -> None:
     from compliance.web import certificates as web_certificates
     from compliance.web import challenges as web_challenges
     from compliance.web import datasets as web_datasets
+    from compliance.web import i18n
     from compliance.web import incidents as web_incidents
     from compliance.web import log as web_log
     from compliance.web import methodology as web_methodology
@@ -105,6 +106,7 @@ def _register(app: OpenAPI) -> None:
     rate_limits.init_app(app)
     job_service.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)
     api_blueprints = (
         api_auth.bp,
         api_jobs.bp,

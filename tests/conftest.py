@@ -127,6 +127,7 @@ def rq_worker(
         "COMPLIANCE_RQ_QUEUE": rq_queue_name,
         "COMPLIANCE_INSTANCE_PATH": str(tmp_path_factory.mktemp("worker-instance")),
         "COMPLIANCE_UPLOAD_DIR": str(shared_upload_dir),
+        "COMPLIANCE_BASE_URL": "http://localhost",  # as the test apps: it is printed in PDFs
         "COMPLIANCE_TASK_MODULES": '["tests.support.tasks"]',
         **{f"COMPLIANCE_{k}": json.dumps(v) for k, v in WEBHOOK_TEST_SETTINGS.items()},
     }

@@ -59,6 +59,7 @@ class User(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=utc_column())
     session_epoch: int = 0
     created_at: datetime = Field(default_factory=now, sa_column=utc_column(nullable=False))
+    language: str | None = Field(default=None, max_length=8)  # chosen web language, or None
 
 
 class UserPublic(SQLModel):

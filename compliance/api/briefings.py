@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from pydantic import BaseModel, Field
 
 from compliance import db
@@ -20,6 +20,7 @@ from compliance.portfolios import service as portfolio_service
 from compliance.portfolios.briefing import Briefing
 from compliance.portfolios.run_tasks import stored_briefing
 from compliance.storage import FileStore
+from reports.i18n import LOCALES
 
 bp = blueprint(
     "api_briefings",
@@ -61,7 +62,12 @@ def start_screening(path: PortfolioPath):
     portfolio = portfolio_service.get_own(
         session=session, actor=actor, portfolio_id=path.portfolio_id, action="portfolio.screen"
     )
-    run = runs.start_screening(session=session, portfolio=portfolio, actor=actor)
+    run = runs.start_screening(
+        session=session,
+        portfolio=portfolio,
+        actor=actor,
+        language=request.accept_languages.best_match(LOCALES),
+    )
     session.commit()
     status_url = f"/api/v1/jobs/{run.job_id}"
     response, status = respond(

@@ -24,6 +24,7 @@ from compliance.portfolios.resolve import resolve_holdings
 from compliance.portfolios.run_tasks import build_briefing
 from reports.briefing_pdf import render_briefing_pdf
 from reports.briefing_xlsx import briefing_xlsx
+from reports.i18n import LOCALES
 
 FORMATS = (".pdf", ".xlsx", ".json")
 SHOWN_PROBLEMS = 20
@@ -73,9 +74,20 @@ def _fail(message: str) -> None:
     help="Organisation id of the investor whose remembered mappings to apply.",
 )
 @click.option("--name", default=None, help="Portfolio name printed on the briefing.")
+@click.option(
+    "--lang",
+    type=click.Choice(LOCALES),
+    default="en",
+    show_default=True,
+    help="Language of the PDF and workbook (the JSON is data, not text).",
+)
 @with_appcontext
 def screen_command(
-    portfolio_file: Path, outputs: tuple[Path, ...], investor: int | None, name: str | None
+    portfolio_file: Path,
+    outputs: tuple[Path, ...],
+    investor: int | None,
+    name: str | None,
+    lang: str,
 ) -> None:
     """Screen PORTFOLIO_FILE (xlsx or CSV) against the local database and write its briefing."""
     for path in outputs:
@@ -146,9 +158,9 @@ def screen_command(
             progress.update(bar, description=f"Writing {path.name}")
             suffix = path.suffix.lower()
             if suffix == ".pdf":
-                path.write_bytes(render_briefing_pdf(payload))
+                path.write_bytes(render_briefing_pdf(payload, locale=lang))
             elif suffix == ".xlsx":
-                path.write_bytes(briefing_xlsx(payload))
+                path.write_bytes(briefing_xlsx(payload, locale=lang))
             else:
                 path.write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
         progress.update(bar, completed=100, description="Done")

@@ -91,7 +91,8 @@ def _set_status(run_id: int, status: RunStatus, **values: Any) -> None:
 
 
 @task(SCREEN)
-def screen_task(job: JobContext, *, run_id: int) -> dict[str, Any]:
+def screen_task(job: JobContext, *, run_id: int, language: str = "en") -> dict[str, Any]:
+    """Screen the run's portfolio and write its briefing, the PDF and workbook in `language`."""
     session = job.session
     run = session.get(PortfolioRun, run_id)
     if run is None:
@@ -103,7 +104,7 @@ def screen_task(job: JobContext, *, run_id: int) -> dict[str, Any]:
     _set_status(run.id, RunStatus.running)
     session.refresh(run)
     try:
-        _screen(job, run)
+        _screen(job, run, language)
     except Exception as exc:
         session.rollback()
         detail = getattr(exc, "detail", None) or "The screening failed unexpectedly."
@@ -121,7 +122,7 @@ def screen_task(job: JobContext, *, run_id: int) -> dict[str, Any]:
     }
 
 
-def _screen(job: JobContext, run: PortfolioRun) -> None:
+def _screen(job: JobContext, run: PortfolioRun, language: str) -> None:
     session = job.session
     config = current_app.config
     portfolio = session.get(Portfolio, run.portfolio_id)
@@ -141,9 +142,9 @@ def _screen(job: JobContext, run: PortfolioRun) -> None:
     )
     data = briefing.model_dump(mode="json")
     store = FileStore(config["UPLOAD_DIR"])
-    workbook = briefing_xlsx(data)
+    workbook = briefing_xlsx(data, locale=language)
     job.report_progress(75)
-    pdf = render_briefing_pdf(data)
+    pdf = render_briefing_pdf(data, locale=language)
     job.report_progress(95)
     run.briefing_xlsx = _keep(store, workbook)
     run.briefing_pdf = _keep(store, pdf)

@@ -10,16 +10,39 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlmodel import Session, select
 
+from compliance.accounts.models import User
 from compliance.audit import service as audit
 from compliance.errors import Conflict, NotFound
 from compliance.jobs import service as job_service
 from compliance.portfolios.models import Portfolio, PortfolioRun, PortfolioStatus, RunStatus
+from reports.i18n import LOCALES
+
+DEFAULT_LANGUAGE = "en"
 
 SCREEN = "portfolio.screen"
 
 
-def start(*, session: Session, portfolio: Portfolio, requested_by_id: int | None) -> PortfolioRun:
-    """Create the next run of `portfolio` and enqueue its job (dispatched after commit)."""
+def briefing_language(
+    *, session: Session, requested_by_id: int | None, asked: str | None = None
+) -> str:
+    """The language of a run's PDF and workbook: the requester's saved language, else the one
+    their request was made in (`asked`: the page language, Accept-Language), else English."""
+    user = session.get(User, requested_by_id) if requested_by_id is not None else None
+    for candidate in (user.language if user else None, asked):
+        if candidate in LOCALES:
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
+def start(
+    *,
+    session: Session,
+    portfolio: Portfolio,
+    requested_by_id: int | None,
+    language: str | None = None,
+) -> PortfolioRun:
+    """Create the next run of `portfolio` and enqueue its job (dispatched after commit); its
+    briefing is written in `briefing_language` (the job's `language`)."""
     last_number = session.exec(
         select(sa.func.max(PortfolioRun.number)).where(PortfolioRun.portfolio_id == portfolio.id)
     ).one()
@@ -36,7 +59,12 @@ def start(*, session: Session, portfolio: Portfolio, requested_by_id: int | None
     job = job_service.enqueue(
         session=session,
         kind=SCREEN,
-        params={"run_id": run.id},
+        params={
+            "run_id": run.id,
+            "language": briefing_language(
+                session=session, requested_by_id=requested_by_id, asked=language
+            ),
+        },
         organisation_id=portfolio.organisation_id,
         created_by_id=requested_by_id,
     )
@@ -84,8 +112,11 @@ def by_number(*, session: Session, portfolio_id: int, number: int) -> PortfolioR
     ).first()
 
 
-def start_screening(*, session: Session, portfolio: Portfolio, actor) -> PortfolioRun:
-    """Screen the portfolio again, when its holdings are stored and no run is waiting."""
+def start_screening(
+    *, session: Session, portfolio: Portfolio, actor, language: str | None = None
+) -> PortfolioRun:
+    """Screen the portfolio again, when its holdings are stored and no run is waiting;
+    `language` is the request's, for a requester with no saved language."""
     if portfolio.status is not PortfolioStatus.ready:
         raise Conflict(
             f"Portfolio {portfolio.id} is {portfolio.status}: upload a valid file before "
@@ -97,7 +128,7 @@ def start_screening(*, session: Session, portfolio: Portfolio, actor) -> Portfol
             f"Run {pending.number} of this portfolio has not finished yet; follow it at "
             f"/api/v1/jobs/{pending.job_id}."
         )
-    run = start(session=session, portfolio=portfolio, requested_by_id=actor.id)
+    run = start(session=session, portfolio=portfolio, requested_by_id=actor.id, language=language)
     audit.record(
         session=session,
         actor=actor,

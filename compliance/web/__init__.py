@@ -57,4 +57,4 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-from compliance.web import account, assessments, home, sign_in  # noqa: E402,F401  (routes on bp)
+from compliance.web import account, assessments, home, i18n, sign_in  # noqa: E402,F401  (routes on bp)

@@ -1,10 +1,12 @@
-"""The signed-in user's account: API tokens, created once and revocable."""
+"""The signed-in user's account: API tokens, created once and revocable, and the language of
+the pages (saved by `compliance.web.i18n.set_language`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 
 from compliance import db, policy
 from compliance.accounts import service as account_service
@@ -56,5 +58,5 @@ def revoke_token(token_id: int):
         session=db_session, user=actor.user, token_id=token_id, now=now()
     )
     db_session.commit()
-    flash(f"Token “{token.name}” is revoked.")
+    flash(gettext("Token “%(name)s” is revoked.", name=token.name))
     return redirect(url_for("web.tokens"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from compliance import db, policy
@@ -15,7 +16,7 @@ from compliance.assessments import workbooks
 from compliance.assessments.models import EDITABLE, Assessment, AssessmentCreate
 from compliance.clock import now
 from compliance.errors import InvalidInput
-from compliance.web import bp, login_required
+from compliance.web import bp, i18n, login_required
 from compliance.web.forms import ConfirmForm
 from questionnaires.model import AnswerType
 from questionnaires.view import QuestionnaireView, QuestionView, localize
@@ -30,7 +31,7 @@ def _visible(assessment_id: int, action: str) -> Assessment:
 
 
 def _view(assessment: Assessment) -> QuestionnaireView:
-    return localize(assessment_service.questionnaire_of(assessment), "en")
+    return localize(assessment_service.questionnaire_of(assessment), i18n.language())
 
 
 @bp.get("/assessments")
@@ -124,9 +125,13 @@ def assessment_section(assessment_id: int, section_id: str):
         else:
             session.commit()
             flash(
-                f"Section {section.id} saved."
+                gettext("Section %(section)s saved.", section=section.id)
                 + (
-                    f" Cleared answers that no longer apply: {', '.join(cleared)}."
+                    " "
+                    + gettext(
+                        "Cleared answers that no longer apply: %(cleared)s.",
+                        cleared=", ".join(cleared),
+                    )
                     if cleared
                     else ""
                 )
@@ -208,10 +213,10 @@ def add_evidence(assessment_id: int):
             )
     except InvalidInput as exc:
         session.rollback()
-        flash(f"Evidence not added: {exc.detail}")
+        flash(gettext("Evidence not added: %(detail)s", detail=exc.detail))
     else:
         session.commit()
-        flash("Evidence added.")
+        flash(gettext("Evidence added."))
     return redirect(url_for("web.assessment", assessment_id=item.id) + "#evidence")
 
 
@@ -239,10 +244,10 @@ def import_workbook(assessment_id: int):
         ), 422
     except InvalidInput as exc:
         session.rollback()
-        flash(f"Workbook not imported: {exc.detail}")
+        flash(gettext("Workbook not imported: %(detail)s", detail=exc.detail))
     else:
         session.commit()
-        flash(f"Imported {count} answers from the workbook.")
+        flash(gettext("Imported %(count)s answers from the workbook.", count=count))
     return redirect(url_for("web.assessment", assessment_id=item.id))
 
 
@@ -257,10 +262,10 @@ def submit_assessment(assessment_id: int):
         )
     except InvalidInput as exc:
         session.rollback()
-        flash(f"Not submitted: {exc.detail}")
+        flash(gettext("Not submitted: %(detail)s", detail=exc.detail))
     else:
         session.commit()
-        flash("Submitted. The reviewers will check your answers and evidence.")
+        flash(gettext("Submitted. The reviewers will check your answers and evidence."))
     return redirect(url_for("web.assessment", assessment_id=item.id))
 
 
@@ -268,7 +273,9 @@ def submit_assessment(assessment_id: int):
 @login_required
 def download_workbook(assessment_id: int):
     item = _visible(assessment_id, "assessment.read")
-    data = workbooks.prefilled_template(session=db.session(), assessment=item, language="en")
+    data = workbooks.prefilled_template(
+        session=db.session(), assessment=item, language=i18n.language()
+    )
     return download(data, filename=f"assessment-{item.id}.xlsx", mimetype=XLSX)
 
 

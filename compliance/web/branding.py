@@ -11,4 +11,5 @@ LOGO = Path(__file__).resolve().parent.parent / "static" / "favicon.svg"
 
 @functools.cache
 def logo_data_uri() -> str:
-    return "data:image/svg+xml," + quote(LOGO.read_text().strip(), safe=" :/=\"'#,.-")
+    # "#" must be escaped: unescaped it ends the URI, and the colours after it cut the SVG short.
+    return "data:image/svg+xml," + quote(LOGO.read_text().strip(), safe=" :/=\"',.-")

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from sqlmodel import select
 
 from compliance import db
@@ -28,6 +29,7 @@ from compliance.portfolios.models import PortfolioRun, RunStatus
 from compliance.portfolios.run_tasks import stored_briefing
 from compliance.storage import FileStore
 from compliance.web import login_required
+from compliance.web.i18n import language
 from compliance.web.portfolios import progress_of
 
 bp = Blueprint("web_briefings", __name__)
@@ -131,9 +133,11 @@ def screen_again(portfolio_id: int):
     portfolio = portfolio_service.get_own(
         session=session, actor=actor, portfolio_id=portfolio_id, action="portfolio.screen"
     )
-    run = runs.start_screening(session=session, portfolio=portfolio, actor=actor)
+    run = runs.start_screening(
+        session=session, portfolio=portfolio, actor=actor, language=language()
+    )
     session.commit()
-    flash(f"Run {run.number} started: this page shows its progress.")
+    flash(gettext("Run %(number)s started: this page shows its progress.", number=run.number))
     return redirect(url_for("web_briefings.briefing", portfolio_id=portfolio.id))
 
 

@@ -4,10 +4,12 @@ the reviewers' status changes on a certificate's page."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from pydantic import ValidationError
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
+from compliance.api.certificates import pdf_response
 from compliance.api.files import read_upload
 from compliance.certificates import service as certificate_service
 from compliance.certificates import status as certificate_status
@@ -15,16 +17,18 @@ from compliance.certificates import verification
 from compliance.certificates.documents import MAX_JSON_BYTES, UnreadableCertificate
 from compliance.certificates.issuer import Issuer
 from compliance.certificates.models import (
-    STATUS_LABELS,
     CertificateStatus,
     RegisterQuery,
     StatusChange,
 )
-from compliance.certificates.rendering import scope_lines
+from compliance.certificates.rendering import PDF_LOCALES, pdf_locale, pdf_ready
 from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.pagination import page_size
 from compliance.scores import service as score_service
+from compliance.web.i18n import LANGUAGES, language
+from compliance.web.terms import term
+from reports.certificate_texts import scope_lines
 from scoring import Tier
 
 bp = Blueprint("web_certificates", __name__)
@@ -39,7 +43,7 @@ def _issuer() -> Issuer:
 
 def _tier_choices() -> list[tuple[str, str]]:
     rules = score_service.rules()
-    return [(t.value, rules.tier(t).label) for t in Tier if t is not Tier.NOT_CERTIFIED]
+    return [(t.value, term(rules.tier(t).label)) for t in Tier if t is not Tier.NOT_CERTIFIED]
 
 
 @bp.get("/register")
@@ -49,7 +53,7 @@ def register():
     try:
         query = RegisterQuery.model_validate({k: v for k, v in raw.items() if v})
     except ValidationError:
-        flash("Some filters were not understood and were ignored; check the country code.")
+        flash(gettext("Some filters were not understood and were ignored; check the country code."))
         query = RegisterQuery()
     issuer = _issuer()
     page = certificate_service.register_page(
@@ -73,7 +77,7 @@ def register():
         next_cursor=page.next_cursor,
         filters=filters,
         tiers=_tier_choices(),
-        statuses=[(s.value, STATUS_LABELS[s]) for s in CertificateStatus],
+        statuses=[(s.value, term(s)) for s in CertificateStatus],
     )
 
 
@@ -89,7 +93,9 @@ def certificate(cert_id: str):
         certificate=certificate_service.public_view(
             session=session, certificate=record, base_url=issuer.base_url
         ),
-        scope_lines=scope_lines(record.scope),
+        scope_lines=scope_lines(record.scope, language()),
+        pdf_ready=pdf_ready(record, language()),
+        pdf_languages=[(code, LANGUAGES[code]) for code in PDF_LOCALES],
         may_change=policy.allowed(actor, "certificate.change_status"),
         review_flag=(
             {"reason": record.review_flag, "at": record.review_flagged_at}
@@ -102,6 +108,15 @@ def certificate(cert_id: str):
             if record.status in certificate_status.TRANSITIONS[action][0]
         ],
     )
+
+
+@bp.get("/certificates/<cert_id>.pdf")
+def pdf(cert_id: str):
+    """The PDF in the page language, or the one `?lang=` names; while it is being prepared, a
+    page saying so (503 with Retry-After)."""
+    policy.require(current_actor(), "certificate.read")
+    locale = pdf_locale(request.args.get("lang") or language())
+    return pdf_response(certificate_service.get(session=db.session(), cert_id=cert_id), locale)
 
 
 @bp.post("/certificates/<cert_id>/status")
@@ -122,18 +137,25 @@ def change_status(cert_id: str):
             certificate=record,
             action=change.action,
             reason=change.reason.strip(),
-            issuer=_issuer(),
             now=now(),
         )
     except ValidationError:
         session.rollback()
-        flash("Status not changed: choose an action and give a reason of at least 10 characters.")
+        flash(
+            gettext(
+                "Status not changed: choose an action and give a reason of at least 10 characters."
+            )
+        )
     except Conflict as exc:
         session.rollback()
-        flash(f"Status not changed: {exc.detail}")
+        flash(gettext("Status not changed: %(detail)s", detail=exc.detail))
     else:
         session.commit()
-        flash(f"{record.cert_id} is now {record.status.value}.")
+        flash(
+            gettext(
+                "%(cert_id)s is now %(status)s.", cert_id=record.cert_id, status=record.status.value
+            )
+        )
     return redirect(url_for(".certificate", cert_id=record.cert_id))
 
 

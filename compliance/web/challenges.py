@@ -6,6 +6,7 @@ outbox, readable without e-mail)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from pydantic import TypeAdapter, ValidationError
@@ -94,57 +95,69 @@ def messages():
 
 class FileChallengeForm(FlaskForm):
     claim = SelectField(
-        "What do you contest?",
+        lazy_gettext("What do you contest?"),
         choices=[
-            SelectChoice("certificate", "The whole certificate"),
-            SelectChoice("section", "A section"),
-            SelectChoice("indicator", "An indicator (question)"),
-            SelectChoice("scope", "The scope"),
+            SelectChoice("certificate", lazy_gettext("The whole certificate")),
+            SelectChoice("section", lazy_gettext("A section")),
+            SelectChoice("indicator", lazy_gettext("An indicator (question)")),
+            SelectChoice("scope", lazy_gettext("The scope")),
         ],
     )
-    ref = StringField("Section or question id (for a section or an indicator)")
-    grounds = TextAreaField("Grounds", validators=[DataRequired(), Length(min=20, max=20_000)])
-    evidence_links = TextAreaField("Evidence links, one per line")
-    incident_refs = StringField("Incident references, separated by commas")
+    ref = StringField(lazy_gettext("Section or question id (for a section or an indicator)"))
+    grounds = TextAreaField(
+        lazy_gettext("Grounds"), validators=[DataRequired(), Length(min=20, max=20_000)]
+    )
+    evidence_links = TextAreaField(lazy_gettext("Evidence links, one per line"))
+    incident_refs = StringField(lazy_gettext("Incident references, separated by commas"))
     contact_email = EmailField(
-        "Contact e-mail (optional, kept protected; only if you are not signed in)",
+        lazy_gettext("Contact e-mail (optional, kept protected; only if you are not signed in)"),
         validators=[Optional(), Email(), Length(max=320)],
     )
     community = StringField(
-        "Community you speak for (optional, kept protected: reviewers watch for incidents "
-        "naming it)",
+        lazy_gettext(
+            "Community you speak for (optional, kept protected: reviewers watch for incidents "
+            "naming it)"
+        ),
         validators=[Optional(), Length(max=300)],
     )
     files = MultipleFileField(
-        "Evidence files (optional; PDF, images, office documents or text). Only the reviewers "
-        "see them, never the company, because a file can reveal who filed"
+        lazy_gettext(
+            "Evidence files (optional; PDF, images, office documents or text). Only the reviewers "
+            "see them, never the company, because a file can reveal who filed"
+        )
     )
 
 
 class EvidenceForm(FlaskForm):
-    file = FileField("Evidence file")
-    description = StringField("What the file shows", validators=[Optional(), Length(max=1000)])
-    link = StringField("Or a link", validators=[Optional(), Length(max=2000)])
+    file = FileField(lazy_gettext("Evidence file"))
+    description = StringField(
+        lazy_gettext("What the file shows"), validators=[Optional(), Length(max=1000)]
+    )
+    link = StringField(lazy_gettext("Or a link"), validators=[Optional(), Length(max=2000)])
 
 
 class ResponseForm(FlaskForm):
     response = TextAreaField(
-        "Your response", validators=[DataRequired(), Length(min=20, max=20_000)]
+        lazy_gettext("Your response"), validators=[DataRequired(), Length(min=20, max=20_000)]
     )
-    evidence_links = TextAreaField("Evidence links, one per line")
-    files = MultipleFileField("Evidence files (optional; seen by the reviewers and the challenger)")
+    evidence_links = TextAreaField(lazy_gettext("Evidence links, one per line"))
+    files = MultipleFileField(
+        lazy_gettext("Evidence files (optional; seen by the reviewers and the challenger)")
+    )
 
 
 class DecisionForm(FlaskForm):
-    action = SelectField("Step", choices=[SelectChoice(a, a.replace("_", " ")) for a in DECISIONS])
-    reasons = TextAreaField("Reasons (published)")
+    action = SelectField(
+        lazy_gettext("Step"), choices=[SelectChoice(a, a.replace("_", " ")) for a in DECISIONS]
+    )
+    reasons = TextAreaField(lazy_gettext("Reasons (published)"))
     outcome = SelectField(
-        "Outcome (when upholding)",
+        lazy_gettext("Outcome (when upholding)"),
         validate_choice=False,  # optional: the decision model says when it is needed
         choices=[SelectChoice("", "-"), *[SelectChoice(o.value, o.value) for o in Outcome]],
     )
-    conditions = TextAreaField("Conditions (for an outcome of conditions)")
-    conditions_deadline = DateField("Conditions deadline", validators=[Optional()])
+    conditions = TextAreaField(lazy_gettext("Conditions (for an outcome of conditions)"))
+    conditions_deadline = DateField(lazy_gettext("Conditions deadline"), validators=[Optional()])
 
 
 def _lines(text: str | None, separator: str = "\n") -> list[str]:
@@ -213,18 +226,27 @@ def file_challenge(cert_id: str):
             )
         except ValidationError as error:
             session.rollback()
-            flash(f"Not filed: {_problems(error)}")
+            flash(gettext("Not filed: %(problems)s", problems=_problems(error)))
         except InvalidInput as error:
             session.rollback()
-            flash(f"Not filed: {error.detail}")
+            flash(gettext("Not filed: %(detail)s", detail=error.detail))
         else:
             session.commit()
-            flash(f"Challenge filed: your case number is {challenge.case_number}.")
+            flash(
+                gettext(
+                    "Challenge filed: your case number is %(case_number)s.",
+                    case_number=challenge.case_number,
+                )
+            )
             if evidence_key is not None:
                 flash(
-                    f"To add evidence later without an account, keep this key: {evidence_key} "
-                    f"(send it as 'key' to POST /api/v1/challenges/{challenge.case_number}/"
-                    "evidence). It is shown only once."
+                    gettext(
+                        "To add evidence later without an account, keep this key: %(key)s "
+                        "(send it as 'key' to POST /api/v1/challenges/%(case)s/evidence). "
+                        "It is shown only once.",
+                        key=evidence_key,
+                        case=challenge.case_number,
+                    )
                 )
             if actor is None:
                 return redirect(url_for(".tracker", cert_id=certificate.cert_id))
@@ -312,7 +334,7 @@ def respond(case_number: str):
     policy.require(actor, "challenge.respond", challenge)
     form = ResponseForm()
     if not form.validate_on_submit():
-        flash("Not sent: write a response of at least 20 characters.")
+        flash(gettext("Not sent: write a response of at least 20 characters."))
         return _case_page(case_number, status=422)
     try:
         challenge_service.respond(
@@ -339,14 +361,14 @@ def respond(case_number: str):
             )
     except ValidationError as error:
         session.rollback()
-        flash(f"Not sent: {_problems(error)}")
+        flash(gettext("Not sent: %(problems)s", problems=_problems(error)))
         return _case_page(case_number, status=422)
     except (InvalidInput, Conflict) as error:
         session.rollback()
-        flash(f"Not sent: {error.detail}")
+        flash(gettext("Not sent: %(detail)s", detail=error.detail))
         return _case_page(case_number, status=error.status)
     session.commit()
-    flash("Your response was recorded; the reviewers now decide.")
+    flash(gettext("Your response was recorded; the reviewers now decide."))
     return redirect(url_for(".case", case_number=case_number))
 
 
@@ -359,7 +381,7 @@ def decide(case_number: str):
     challenge = challenge_service.get(session=session, case_number=case_number)
     form = DecisionForm()
     if not form.validate_on_submit():
-        flash("Not decided: check the form.")
+        flash(gettext("Not decided: check the form."))
         return _case_page(case_number, status=422)
     try:
         challenge_service.decide(
@@ -381,14 +403,20 @@ def decide(case_number: str):
         )
     except ValidationError as error:
         session.rollback()
-        flash(f"Not decided: {_problems(error)}")
+        flash(gettext("Not decided: %(problems)s", problems=_problems(error)))
         return _case_page(case_number, status=422)
     except Conflict as error:
         session.rollback()
-        flash(f"Not decided: {error.detail}")
+        flash(gettext("Not decided: %(detail)s", detail=error.detail))
         return _case_page(case_number, status=409)
     session.commit()
-    flash(f"{challenge.case_number} is now {challenge.state.value.replace('_', ' ')}.")
+    flash(
+        gettext(
+            "%(case_number)s is now %(state)s.",
+            case_number=challenge.case_number,
+            state=challenge.state.value.replace("_", " "),
+        )
+    )
     return redirect(url_for(".case", case_number=case_number))
 
 
@@ -406,7 +434,7 @@ def add_evidence(case_number: str):
     )
     form = EvidenceForm()
     if not form.validate_on_submit():
-        flash("Not added: check the form.")
+        flash(gettext("Not added: check the form."))
         return _case_page(case_number, status=422)
     try:
         uploads = _uploads([form.file.data], form.description.data or None)
@@ -426,14 +454,16 @@ def add_evidence(case_number: str):
         )
     except ValidationError:
         session.rollback()
-        flash("Not added: the link must be a full web address such as https://example.org/a.")
+        flash(
+            gettext("Not added: the link must be a full web address such as https://example.org/a.")
+        )
         return _case_page(case_number, status=422)
     except (InvalidInput, Conflict) as error:
         session.rollback()
-        flash(f"Not added: {error.detail}")
+        flash(gettext("Not added: %(detail)s", detail=error.detail))
         return _case_page(case_number, status=error.status)
     session.commit()
-    flash("Your evidence was added to the case.")
+    flash(gettext("Your evidence was added to the case."))
     return redirect(url_for(".case", case_number=case_number))
 
 

@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
@@ -95,9 +96,15 @@ def _overview(assessment: Assessment) -> Response:
 
 def _stored_message(kind: DatasetKind, version: DatasetVersion) -> str:
     diff = version.diff
-    return (
-        f"{TITLES[kind]}: version {version.version} stored with {version.row_count} rows "
-        f"({diff['added']} added, {diff['removed']} removed, {diff['modified']} changed)."
+    return gettext(
+        "%(dataset)s: version %(version)s stored with %(rows)s rows "
+        "(%(added)s added, %(removed)s removed, %(modified)s changed).",
+        dataset=TITLES[kind],
+        version=version.version,
+        rows=version.row_count,
+        added=diff["added"],
+        removed=diff["removed"],
+        modified=diff["modified"],
     )
 
 
@@ -127,13 +134,22 @@ def upload(assessment_id: int, kind: str):
         return _problems_page(item, dataset_kind), 422
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(f"{TITLES[dataset_kind]} not uploaded: {exc.detail}")
+        flash(
+            gettext(
+                "%(dataset)s not uploaded: %(detail)s",
+                dataset=TITLES[dataset_kind],
+                detail=exc.detail,
+            )
+        )
     else:
         session.commit()
         if isinstance(received, DatasetUpload):
             flash(
-                f"{TITLES[dataset_kind]}: the file is large, so it is being checked in the "
-                "background. Reload this page in a minute to see the result."
+                gettext(
+                    "%(dataset)s: the file is large, so it is being checked in the "
+                    "background. Reload this page in a minute to see the result.",
+                    dataset=TITLES[dataset_kind],
+                )
             )
         else:
             flash(_stored_message(dataset_kind, received))

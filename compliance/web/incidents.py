@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from wtforms import (
@@ -40,16 +41,13 @@ from compliance.incidents.vocabulary import (
 )
 from compliance.pagination import page_size
 from compliance.web import login_required
+from compliance.web.terms import term
 
 bp = Blueprint("web_incidents", __name__)
 
 
-def _label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
 def _choices(vocabulary: Any) -> list[SelectChoice]:
-    return [SelectChoice(member.value, _label(member.value)) for member in vocabulary]
+    return [SelectChoice(member.value, term(member.value)) for member in vocabulary]
 
 
 CONSENT_LABELS = {
@@ -77,40 +75,46 @@ class ModelRadioField(RadioField):
 class IncidentForm(FlaskForm):
     """The submission form; `IncidentCreate` does the validation, as for the API."""
 
-    occurred_on = DateField("Date of the incident", validators=[Optional()])
+    occurred_on = DateField(lazy_gettext("Date of the incident"), validators=[Optional()])
     date_precision = SelectField(
-        "How precise is that date", choices=_choices(DatePrecision), default="day"
+        lazy_gettext("How precise is that date"), choices=_choices(DatePrecision), default="day"
     )
-    country = StringField("Country (ISO code, e.g. CO)")
-    region = StringField("Region (province, state or department)")
+    country = StringField(lazy_gettext("Country (ISO code, e.g. CO)"))
+    region = StringField(lazy_gettext("Region (province, state or department)"))
     sector = SelectField(
-        "Sector of the business involved", choices=_choices(Sector), default="unknown"
+        lazy_gettext("Sector of the business involved"), choices=_choices(Sector), default="unknown"
     )
-    attack_types = MultiCheckboxField("Type of attack", choices=_choices(AttackType))
-    defender_groups = MultiCheckboxField("Who was attacked", choices=_choices(DefenderGroup))
-    collective_targeted = BooleanField("A community or collective was targeted")
-    people_affected = IntegerField("Number of people affected", validators=[Optional()])
+    attack_types = MultiCheckboxField(lazy_gettext("Type of attack"), choices=_choices(AttackType))
+    defender_groups = MultiCheckboxField(
+        lazy_gettext("Who was attacked"), choices=_choices(DefenderGroup)
+    )
+    collective_targeted = BooleanField(lazy_gettext("A community or collective was targeted"))
+    people_affected = IntegerField(
+        lazy_gettext("Number of people affected"), validators=[Optional()]
+    )
     perpetrator_type = SelectField(
-        "Alleged perpetrator", choices=_choices(PerpetratorType), default="unknown"
+        lazy_gettext("Alleged perpetrator"), choices=_choices(PerpetratorType), default="unknown"
     )
-    companies_alleged = TextAreaField("Companies alleged to be linked (one per line, as named)")
+    companies_alleged = TextAreaField(
+        lazy_gettext("Companies alleged to be linked (one per line, as named)")
+    )
     consent_basis = ModelRadioField(
-        "Basis for recording it",
+        lazy_gettext("Basis for recording it"),
         choices=[SelectChoice(k.value, v) for k, v in CONSENT_LABELS.items()],
     )
-    source_reference = StringField("Your own case reference (optional)")
-    victim_names = TextAreaField("Names of the people attacked (one per line)")
-    reporter_name = StringField("Name of the person reporting")
-    reporter_contact = StringField("How to contact the person reporting")
-    latitude = FloatField("Latitude", validators=[Optional()])
-    longitude = FloatField("Longitude", validators=[Optional()])
+    source_reference = StringField(lazy_gettext("Your own case reference (optional)"))
+    victim_names = TextAreaField(lazy_gettext("Names of the people attacked (one per line)"))
+    reporter_name = StringField(lazy_gettext("Name of the person reporting"))
+    reporter_contact = StringField(lazy_gettext("How to contact the person reporting"))
+    latitude = FloatField(lazy_gettext("Latitude"), validators=[Optional()])
+    longitude = FloatField(lazy_gettext("Longitude"), validators=[Optional()])
     coordinate_precision = SelectField(
-        "How precise are the coordinates",
+        lazy_gettext("How precise are the coordinates"),
         choices=[SelectChoice("", "No coordinates"), *_choices(CoordinatePrecision)],
         default="",
     )
-    location_detail = TextAreaField("Exact place (village, farm, road)")
-    narrative = TextAreaField("What happened")
+    location_detail = TextAreaField(lazy_gettext("Exact place (village, farm, road)"))
+    narrative = TextAreaField(lazy_gettext("What happened"))
 
     def payload(self) -> dict[str, Any]:
         def lines(text: str | None) -> list[str]:
@@ -180,8 +184,8 @@ def list_incidents():
             "sector": sector or "",
             "attack_type": attack_type or "",
         },
-        sectors=[(s.value, _label(s.value)) for s in Sector],
-        attack_types=[(a.value, _label(a.value)) for a in AttackType],
+        sectors=[(s.value, term(s)) for s in Sector],
+        attack_types=[(a.value, term(a)) for a in AttackType],
         may_submit=policy.allowed(actor, "incident.submit"),
     )
 
@@ -218,8 +222,11 @@ def _record(form: IncidentForm, incident_in: IncidentCreate, actor: Actor) -> An
         return render_template("incidents/new.html", form=form), 422
     session.commit()
     flash(
-        f"Incident recorded as {record.incident.ref}. It is shown as alleged until a reviewer "
-        "corroborates it."
+        gettext(
+            "Incident recorded as %(ref)s. It is shown as alleged until a reviewer "
+            "corroborates it.",
+            ref=record.incident.ref,
+        )
     )
     return redirect(url_for("web_incidents.incident", ref=record.incident.ref))
 

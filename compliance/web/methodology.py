@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template
+from flask_babel import force_locale
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
@@ -226,9 +227,10 @@ def methodology_pdf():
     cache = current_app.extensions.setdefault("methodology_pdf", RenderedOnce())
 
     def render() -> bytes:
-        html = render_template(
-            "methodology/pdf.html", stylesheet=STYLESHEET, **methodology_context(rules)
-        )
+        with force_locale("en"):  # cached once for everyone: the PDF stays in English
+            html = render_template(
+                "methodology/pdf.html", stylesheet=STYLESHEET, **methodology_context(rules)
+            )
         return render_methodology_pdf(html=html, rules=rules, rules_file=rules_json())
 
     return Response(

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
@@ -107,18 +108,21 @@ def _receive(portfolio: Portfolio | None):
         )
     except portfolio_service.PortfolioRowsInvalid as exc:
         session.commit()  # keeps the problems and the fix-it workbook
-        flash("The file was not accepted: some rows need fixing. Nothing else changed.")
+        flash(gettext("The file was not accepted: some rows need fixing. Nothing else changed."))
         return redirect(url_for("web_portfolios.portfolio", portfolio_id=exc.portfolio_id))
     except InvalidInput as exc:
         session.rollback()
-        flash(f"The file was not accepted: {exc.detail}")
+        flash(gettext("The file was not accepted: %(detail)s", detail=exc.detail))
         if portfolio is None:
             return redirect(url_for("web_portfolios.portfolios"))
         return redirect(url_for("web_portfolios.portfolio", portfolio_id=portfolio.id))
     session.commit()
     flash(
-        f"{received.filename} received. Its holdings are being checked and matched to known "
-        "organisations; a screening follows."
+        gettext(
+            "%(filename)s received. Its holdings are being checked and matched to known "
+            "organisations; a screening follows.",
+            filename=received.filename,
+        )
     )
     return redirect(url_for("web_portfolios.portfolio", portfolio_id=received.id))
 
@@ -237,11 +241,11 @@ def map_holding(portfolio_id: int, position: int):
     chosen = request.form.get("organisation_id", "").strip()
     back = url_for("web_portfolios.holding", portfolio_id=item.id, position=position)
     if chosen and not chosen.isdigit():
-        flash("Choose an organisation from the list.")
+        flash(gettext("Choose an organisation from the list."))
         return redirect(back)
     organisation_id = int(chosen) if chosen and int(chosen) < 2**63 else None
     if chosen and organisation_id is None:
-        flash("Choose an organisation from the list.")
+        flash(gettext("Choose an organisation from the list."))
         return redirect(back)
     try:
         holding_row, changed = portfolio_service.map_holding(
@@ -254,19 +258,36 @@ def map_holding(portfolio_id: int, position: int):
         )
     except InvalidInput as exc:
         session.rollback()
-        flash(f"Not saved: {exc.detail}")
+        flash(gettext("Not saved: %(detail)s", detail=exc.detail))
         return redirect(back)
     session.commit()
     also = (
-        f" It was applied to {changed} other holding{'s' if changed != 1 else ''} too."
+        " "
+        + ngettext(
+            "It was applied to %(num)d other holding too.",
+            "It was applied to %(num)d other holdings too.",
+            changed,
+        )
         if changed
         else ""
     )
     if organisation_id is None:
-        flash(f"Row {position}: your choice was forgotten; the holding was matched again.{also}")
+        flash(
+            gettext(
+                "Row %(position)s: your choice was forgotten; the holding was matched "
+                "again.%(also)s",
+                position=position,
+                also=also,
+            )
+        )
     else:
         flash(
-            f"Row {position} ({holding_row.name}) is now mapped; the choice is remembered for "
-            f"later uploads.{also} Screen the portfolio again to update its briefing."
+            gettext(
+                "Row %(position)s (%(name)s) is now mapped; the choice is remembered for "
+                "later uploads.%(also)s Screen the portfolio again to update its briefing.",
+                position=position,
+                name=holding_row.name,
+                also=also,
+            )
         )
     return redirect(url_for("web_portfolios.portfolio", portfolio_id=item.id, _anchor="holdings"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlmodel import select
 
 from compliance import db, policy
@@ -20,7 +21,7 @@ from compliance.certificates import service as certificate_service
 from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.screening import service as screening_service
-from compliance.web import login_required
+from compliance.web import i18n, login_required
 from questionnaires.model import AnswerType
 from questionnaires.view import QuestionView, localize
 
@@ -29,10 +30,10 @@ bp = Blueprint("web_review", __name__)
 QUEUE = (AssessmentStatus.submitted, AssessmentStatus.under_review)
 RECENT = 20
 DECISION_LABELS = {
-    "start_review": "Review started.",
-    "request_changes": "Changes requested: the company sees your comments.",
-    "approve": "Approved: the certificate is issued.",
-    "reject": "Rejected.",
+    "start_review": lazy_gettext("Review started."),
+    "request_changes": lazy_gettext("Changes requested: the company sees your comments."),
+    "approve": lazy_gettext("Approved: the certificate is issued."),
+    "reject": lazy_gettext("Rejected."),
 }
 
 
@@ -109,7 +110,7 @@ def review(assessment_id: int):
     answers, evidence, _progress, _missing = assessment_service.standing(
         session=session, assessment=assessment
     )
-    view = localize(assessment_service.questionnaire_of(assessment), "en")
+    view = localize(assessment_service.questionnaire_of(assessment), i18n.language())
     refs = assessment_service.evidence_by_question(evidence)
     sections = [
         (
@@ -178,10 +179,10 @@ def review_evidence(assessment_id: int, evidence_id: int):
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(f"{evidence.ref} not updated: {exc.detail}")
+        flash(gettext("%(ref)s not updated: %(detail)s", ref=evidence.ref, detail=exc.detail))
     else:
         session.commit()
-        flash(f"{evidence.ref} marked {choice}.")
+        flash(gettext("%(ref)s marked %(choice)s.", ref=evidence.ref, choice=choice))
     return redirect(url_for("web_review.review", assessment_id=assessment.id) + "#evidence")
 
 
@@ -210,11 +211,11 @@ def decide(assessment_id: int):
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(f"Decision not recorded: {exc.detail}")
+        flash(gettext("Decision not recorded: %(detail)s", detail=exc.detail))
         return redirect(url_for("web_review.review", assessment_id=assessment_id))
     except ValueError:
         session.rollback()
-        flash("Decision not recorded: choose one of the decision buttons.")
+        flash(gettext("Decision not recorded: choose one of the decision buttons."))
         return redirect(url_for("web_review.review", assessment_id=assessment_id))
     session.commit()
     flash(DECISION_LABELS[decision.decision])

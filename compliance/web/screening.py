@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from wtforms import BooleanField, RadioField, TextAreaField
@@ -21,33 +22,40 @@ from compliance.pagination import page_size
 from compliance.screening import service as screening_service
 from compliance.screening.models import MatchResponseIn, MatchStatus, ResponseStep, ReviewRequest
 from compliance.web import login_required
+from compliance.web.sign_in import safe_next
 
 bp = Blueprint("web_screening", __name__)
 
 
 class ReviewForm(FlaskForm):
     decision = RadioField(
-        "Decision",
+        lazy_gettext("Decision"),
         choices=[
-            SelectChoice("confirm", "Confirm the link"),
-            SelectChoice("dismiss", "Dismiss the match"),
+            SelectChoice("confirm", lazy_gettext("Confirm the link")),
+            SelectChoice("dismiss", lazy_gettext("Dismiss the match")),
         ],
-        validators=[DataRequired("Choose confirm or dismiss.")],
+        validators=[DataRequired(lazy_gettext("Choose confirm or dismiss."))],
     )
     reason = TextAreaField(
-        "Reason",
-        validators=[DataRequired("Give the reason."), Length(min=3, max=2000)],
+        lazy_gettext("Reason"),
+        validators=[DataRequired(lazy_gettext("Give the reason.")), Length(min=3, max=2000)],
     )
 
 
 class ResponseForm(FlaskForm):
-    public_response = TextAreaField("Your public response")
-    investigation_opened = BooleanField("We opened an investigation")
-    investigation_description = TextAreaField("The investigation: who runs it, scope, status")
-    remedy_offered = TextAreaField("Remedy offered to those affected")
-    public_response_links = TextAreaField("Links to your published response (one per line)")
-    investigation_links = TextAreaField("Links evidencing the investigation (one per line)")
-    remedy_links = TextAreaField("Links evidencing the remedy (one per line)")
+    public_response = TextAreaField(lazy_gettext("Your public response"))
+    investigation_opened = BooleanField(lazy_gettext("We opened an investigation"))
+    investigation_description = TextAreaField(
+        lazy_gettext("The investigation: who runs it, scope, status")
+    )
+    remedy_offered = TextAreaField(lazy_gettext("Remedy offered to those affected"))
+    public_response_links = TextAreaField(
+        lazy_gettext("Links to your published response (one per line)")
+    )
+    investigation_links = TextAreaField(
+        lazy_gettext("Links evidencing the investigation (one per line)")
+    )
+    remedy_links = TextAreaField(lazy_gettext("Links evidencing the remedy (one per line)"))
 
     def payload(self) -> dict[str, Any]:
         links = {
@@ -70,13 +78,18 @@ class ResponseForm(FlaskForm):
 
 
 def _back(match_id: int):
+    """Back where the form was: a page other than the list (the review of an assessment) gives
+    its own address as `next`, so the reviewer goes on from there."""
+    target = request.form.get("next")
+    if target and safe_next(target) == target:
+        return redirect(target)
     return redirect(url_for("web_screening.matches", _anchor=f"match-{match_id}"))
 
 
 def _flash_problems(exc: ValidationError) -> None:
     for error in exc.errors(include_input=False, include_url=False):
         where = ".".join(str(part) for part in error["loc"]) or "answer"
-        flash(f"Not saved: {where}: {error['msg']}")
+        flash(gettext("Not saved: %(where)s: %(msg)s", where=where, msg=error["msg"]))
 
 
 @bp.get("/matches")
@@ -123,14 +136,24 @@ def review(match_id: int):
     if not form.validate():
         for errors in form.errors.values():
             for message in errors:
-                flash(f"Not saved: {message}")
+                flash(gettext("Not saved: %(message)s", message=message))
         return _back(match_id)
     decision = ReviewRequest(decision=form.decision.data, reason=form.reason.data.strip())
     screening_service.review(
         session=session, match=row.match, request=decision, actor=actor, now=now()
     )
     session.commit()
-    flash(f"Match {match_id} {decision.decision.value}ed; the decision holds at re-screening.")
+    flash(
+        gettext(
+            "Match %(match_id)s confirmed; the decision holds at re-screening.",
+            match_id=match_id,
+        )
+        if decision.decision.value == "confirm"
+        else gettext(
+            "Match %(match_id)s dismissed; the decision holds at re-screening.",
+            match_id=match_id,
+        )
+    )
     return _back(match_id)
 
 
@@ -143,7 +166,7 @@ def respond(match_id: int):
     policy.require(actor, "match.respond", row.match)
     form = ResponseForm()
     if not form.validate():
-        flash("Not saved: the form expired. Reload the page and try again.")
+        flash(gettext("Not saved: the form expired. Reload the page and try again."))
         return _back(match_id)
     try:
         answer = MatchResponseIn.model_validate(form.payload())
@@ -154,8 +177,8 @@ def respond(match_id: int):
         _flash_problems(exc)
         return _back(match_id)
     except InvalidInput as exc:
-        flash(f"Not saved: {exc.detail}")
+        flash(gettext("Not saved: %(detail)s", detail=exc.detail))
         return _back(match_id)
     session.commit()
-    flash("Your response is saved. Reviewers, investors and NGOs see it with the match.")
+    flash(gettext("Your response is saved. Reviewers, investors and NGOs see it with the match."))
     return _back(match_id)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from compliance import db
 from compliance.accounts import service as account_service
@@ -17,7 +18,7 @@ from compliance.web import bp
 from compliance.web.forms import SignInForm
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only redirect within this site after sign-in."""
     if (
         target
@@ -55,7 +56,7 @@ def login():
             session.clear()
             session.permanent = True
             session["uid"], session["epoch"] = user.id, user.session_epoch
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
     return render_template("web/login.html", form=form), status
@@ -65,5 +66,5 @@ def login():
 def logout():
     if current_actor() is not None:  # CSRFProtect has checked the form's token
         session.clear()
-        flash("You are signed out.")
+        flash(gettext("You are signed out."))
     return redirect(url_for("web.login"))

@@ -4,6 +4,7 @@ deliveries (a new webhook's signing secret is shown once)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from sqlmodel import select
@@ -27,8 +28,10 @@ SHOWN = 500  # watched organisations listed on the page (the API pages through a
 
 
 class WebhookForm(FlaskForm):
-    url = StringField("Receiver URL (https://…)", validators=[DataRequired(), Length(max=2000)])
-    description = StringField("Description", validators=[Optional(), Length(max=300)])
+    url = StringField(
+        lazy_gettext("Receiver URL (https://…)"), validators=[DataRequired(), Length(max=2000)]
+    )
+    description = StringField(lazy_gettext("Description"), validators=[Optional(), Length(max=300)])
 
 
 def _page(form: WebhookForm, *, new_secret: str | None = None, status: int = 200):
@@ -109,7 +112,7 @@ def remove_webhook(webhook_id: int):
     session = db.session()
     webhook_service.remove(session=session, actor=actor, webhook_id=webhook_id, now=now())
     session.commit()
-    flash("The webhook is removed; its pending deliveries will not be sent.")
+    flash(gettext("The webhook is removed; its pending deliveries will not be sent."))
     return redirect(url_for("web_watchlist.watchlist"))
 
 
@@ -125,7 +128,7 @@ def stop_watching(organisation_id: int):
         session=session, actor=actor, organisation_id=organisation_id, now=now()
     )
     session.commit()
-    flash("You no longer watch that organisation.")
+    flash(gettext("You no longer watch that organisation."))
     return redirect(url_for("web_watchlist.watchlist"))
 
 
@@ -148,5 +151,11 @@ def watch_portfolio(portfolio_id: int):
     except NotFound:
         raise
     session.commit()
-    flash(f"Now watching {added.added} more organisation(s); {added.watching} in all.")
+    flash(
+        gettext(
+            "Now watching %(added)s more organisation(s); %(watching)s in all.",
+            added=added.added,
+            watching=added.watching,
+        )
+    )
     return redirect(url_for("web_watchlist.watchlist"))

@@ -598,6 +598,12 @@ TABLE: list[Probe] = [
         "GET", "/certificates/<cert_id>", everyone(200), path=lambda s: f"/certificates/{s.cert_id}"
     ),
     Probe(
+        "GET",
+        "/certificates/<cert_id>.pdf",
+        everyone(200),
+        path=lambda s: f"/certificates/{s.cert_id}.pdf",
+    ),
+    Probe(
         "POST",
         "/certificates/<cert_id>/status",
         {**everyone(403), "anonymous": 302, "reviewer": 302},
@@ -636,6 +642,7 @@ TABLE: list[Probe] = [
     Probe("GET", "/login", everyone(200)),
     Probe("POST", "/login", signed_in(302, anonymous=401), web_form=_credentials),
     Probe("POST", "/logout", everyone(302), web_form=lambda identity: {}),
+    Probe("POST", "/language", everyone(302), web_form=lambda identity: {"language": "en"}),
     Probe("GET", "/account/tokens", signed_in(200, anonymous=302)),
     Probe(
         "POST",

@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BROWSER_TEST_DIRS = ("tests/browser/", "tests/journeys/")
 
 
 @pytest.fixture(scope="session")
@@ -53,5 +54,5 @@ def screenshot_dir() -> Path:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/browser/" in str(item.fspath):
+        if any(folder in str(item.fspath) for folder in BROWSER_TEST_DIRS):
             item.add_marker(pytest.mark.browser)

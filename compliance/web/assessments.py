@@ -214,6 +214,7 @@ def add_evidence(assessment_id: int):
     except InvalidInput as exc:
         session.rollback()
         flash(gettext("Evidence not added: %(detail)s", detail=exc.detail))
+        return assessment(item.id), exc.status  # the page at once, saying what was refused
     else:
         session.commit()
         flash(gettext("Evidence added."))

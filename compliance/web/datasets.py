@@ -141,6 +141,8 @@ def upload(assessment_id: int, kind: str):
                 detail=exc.detail,
             )
         )
+        # the overview at once, with the refusal's status (no redirect hiding it)
+        return current_app.view_functions["web.assessment"](assessment_id=item.id), exc.status
     else:
         session.commit()
         if isinstance(received, DatasetUpload):

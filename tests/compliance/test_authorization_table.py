@@ -430,7 +430,7 @@ TABLE: list[Probe] = [
     Probe(
         "POST",
         "/assessments/<int:assessment_id>/datasets/<kind>",
-        web_edit(302),
+        web_edit(422),  # no file: the overview says so
         path=lambda s: f"/assessments/{s.assessment_id}/datasets/sites",
         web_form=lambda identity: {},
     ),

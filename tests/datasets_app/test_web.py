@@ -116,8 +116,8 @@ def test_file_refused_as_a_whole_is_explained_on_the_overview(
     sign_in(client, world["company_a"].email)
     token = csrf_token(_overview(client, assessment_id))
     answer = _web_upload(client, assessment_id, "suppliers", workbook([]), "p.xlsm", token)
-    assert answer.status_code == 302
-    page = _overview(client, assessment_id)
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
     assert "Suppliers not uploaded: Workbooks with macros (.xlsm) are refused." in page
     assert stored_counts(app)["dataset_upload"] == 0
 

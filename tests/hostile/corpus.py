@@ -811,7 +811,7 @@ WEB_CASES = [
         "POST",
         "/assessments/{assessment_a}/datasets/suppliers",
         lazy_upload(lambda: files.declared_size_bomb(files.suppliers_xlsx()), XLSX_NAME),
-        302,  # the dataset section shows the refusal (flash) after the redirect
+        422,
         "unpacks to",
     ),
     HostileCase(
@@ -963,7 +963,7 @@ MORE_CASES = [
         "POST",
         "/assessments/{assessment_a}/evidence",
         lambda: {"data": {"url": "javascript:alert(document.cookie)", "description": "x"}},
-        302,  # the assessment page shows the refusal (flash) after the redirect
+        422,
         "not a public http(s) web address",
     ),
     HostileCase(
@@ -973,7 +973,7 @@ MORE_CASES = [
         "POST",
         "/assessments/{assessment_a}/evidence",
         lambda: {"data": {"url": "http://169.254.169.254/latest/meta-data/"}},
-        302,
+        422,
         "private, loopback, link-local or reserved",
     ),
     HostileCase(
@@ -1023,7 +1023,7 @@ MORE_CASES = [
         "POST",
         "/assessments/{assessment_a}/evidence",
         upload(files.PDF_BYTES, "policy.pdf", description=NUL),
-        302,  # the assessment page shows the refusal (flash) after the redirect
+        422,
         "NUL",
     ),
     HostileCase(

@@ -9,7 +9,8 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -195,6 +196,30 @@ def app(
     application = build_test_app(tmp_path, database_template, rq_queue_name, shared_upload_dir)
     yield application
     db.engine(application).dispose()
+
+
+@pytest.fixture(scope="session")
+def lasting_app(
+    tmp_path_factory: pytest.TempPathFactory,
+    database_template: str,
+    rq_worker,
+    rq_queue_name: str,
+    shared_upload_dir: Path,
+) -> Callable[[str], AbstractContextManager[Flask]]:
+    """Builds an app configured like `app` for a wider scope (a package, a module), for worlds
+    that take seconds to build and are only read: `with lasting_app("name") as application`."""
+
+    @contextmanager
+    def build(name: str) -> Iterator[Flask]:
+        application = build_test_app(
+            tmp_path_factory.mktemp(name), database_template, rq_queue_name, shared_upload_dir
+        )
+        try:
+            yield application
+        finally:
+            db.engine(application).dispose()
+
+    return build
 
 
 @pytest.fixture

@@ -4,16 +4,15 @@ accessibility test (building them per test would take minutes)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from contextlib import AbstractContextManager
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from compliance import db
 from tests.accessibility import world as a11y_world
 from tests.browser.conftest import base_url, browser_type_launch_args  # noqa: F401
-from tests.conftest import PASSWORD, build_test_app
+from tests.conftest import PASSWORD
 from tests.support.live_server import LiveServer
 
 # Who visits the pages: the key of the world's member, or None for an anonymous visitor.
@@ -36,18 +35,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def a11y_app(
-    tmp_path_factory: pytest.TempPathFactory,
-    database_template: str,
-    rq_worker,
-    rq_queue_name: str,
-    shared_upload_dir: Path,
-) -> Iterator[Flask]:
-    application = build_test_app(
-        tmp_path_factory.mktemp("a11y"), database_template, rq_queue_name, shared_upload_dir
-    )
-    yield application
-    db.engine(application).dispose()
+def a11y_app(lasting_app: Callable[[str], AbstractContextManager[Flask]]) -> Iterator[Flask]:
+    with lasting_app("a11y") as application:
+        yield application
 
 
 @pytest.fixture(scope="session")

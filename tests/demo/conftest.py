@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from contextlib import AbstractContextManager
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from compliance import db, demo
+from compliance import demo
 from compliance.clock import now
-from tests.conftest import build_test_app, sign_in
+from tests.conftest import sign_in
 
 
 @pytest.fixture(scope="module")
-def demo_app(
-    tmp_path_factory: pytest.TempPathFactory,
-    database_template: str,
-    rq_worker,
-    rq_queue_name: str,
-    shared_upload_dir: Path,
-) -> Iterator[Flask]:
-    application = build_test_app(
-        tmp_path_factory.mktemp("demo"), database_template, rq_queue_name, shared_upload_dir
-    )
-    with application.app_context():
-        demo.seed(app=application, now=now())
-    yield application
-    db.engine(application).dispose()
+def demo_app(lasting_app: Callable[[str], AbstractContextManager[Flask]]) -> Iterator[Flask]:
+    with lasting_app("demo") as application:
+        with application.app_context():
+            demo.seed(app=application, now=now())
+        yield application
 
 
 @pytest.fixture(scope="module")

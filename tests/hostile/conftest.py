@@ -7,10 +7,10 @@ snapshot before and after its request (`tests.hostile.snapshot`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -35,7 +35,6 @@ from tests.certificates.support import probe_certificate
 from tests.conftest import (
     Member,
     World,
-    build_test_app,
     csrf_token,
     make_world,
     sign_in,
@@ -66,18 +65,10 @@ class Scene:
 
 
 @pytest.fixture(scope="package")
-def hostile_app(
-    tmp_path_factory: pytest.TempPathFactory,
-    database_template: str,
-    rq_worker,
-    rq_queue_name: str,
-    shared_upload_dir: Path,
-) -> Iterator[Flask]:
+def hostile_app(lasting_app: Callable[[str], AbstractContextManager[Flask]]) -> Iterator[Flask]:
     """The same configuration as `tests.conftest.app`, once for the package."""
-    tmp_path = tmp_path_factory.mktemp("hostile")
-    application = build_test_app(tmp_path, database_template, rq_queue_name, shared_upload_dir)
-    yield application
-    db.engine(application).dispose()
+    with lasting_app("hostile") as application:
+        yield application
 
 
 def _actor(session, member: Member) -> Actor:

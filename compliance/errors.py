@@ -32,6 +32,10 @@ class ProblemDetail:
     column: str | None = None
     value: Any = None
 
+    def as_json(self) -> dict[str, Any]:
+        """The entry as problem+json writes it: unset fields left out, `detail` always there."""
+        return {k: v for k, v in vars(self).items() if v is not None or k == "detail"}
+
 
 class Problem(Exception):
     """A failure the caller can act on; subclasses fix the status."""
@@ -137,9 +141,7 @@ def problem_response(
             "instance": request.path,
         }
         if errors:
-            body["errors"] = [
-                {k: v for k, v in vars(e).items() if v is not None or k == "detail"} for e in errors
-            ]
+            body["errors"] = [error.as_json() for error in errors]
         response = jsonify(body)
         response.mimetype = "application/problem+json"
     else:

@@ -60,14 +60,11 @@ DEFAULTS: dict[str, Any] = {
     # Supplier and site datasets
     "DATASET_MAX_BYTES": 64 * 2**20,  # one uploaded suppliers or sites file
     "DATASET_MAX_ROWS": 200_000,  # rows in one uploaded file
-    "DATASET_SYNC_MAX_BYTES": 2 * 2**20,  # larger uploads are checked by a job (202)
     # Investor portfolios
     "PORTFOLIO_MAX_BYTES": 16 * 2**20,  # one uploaded portfolio file
     "PORTFOLIO_MAX_ROWS": 50_000,  # holdings in one uploaded file
-    "PORTFOLIO_SYNC_MAX_BYTES": 2**20,  # smaller uploads are also checked in the request (422)
     "PORTFOLIO_WEIGHT_TOLERANCE": 1.0,  # weights may add up to 100 % plus or minus this
     # Screening incidents against organisations, suppliers and sites
-    "SCREENING_SYNC_MAX_ENTITIES": 50,  # more posted entities are screened by a job (202)
     "SCREENING_RADIUS_KM": 10.0,  # sites this close to a precisely located incident match
     # Challenges: deadlines in days
     "CHALLENGE_ACKNOWLEDGE_DAYS": 10,  # reviewers acknowledge (or refuse) a filed challenge

@@ -260,6 +260,26 @@ def _formula_refs(content: bytes | bytearray, sheet: str) -> list[str]:
     return refs
 
 
+def screen_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) -> None:
+    """Refuse, without inflating more than the start of each part, a workbook that
+    `open_untrusted_xlsx` would refuse for its container: size, zip bomb, macros, encryption,
+    XML entities at the head of a part. Cheap enough to run as the upload is received; the
+    full streaming scan still runs when the workbook is opened."""
+    limits = limits or WorkbookLimits()
+    with _check_container(data, limits) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                _refuse_entities(_member_head(archive, name), at_start=True)
+
+
+def _member_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        with archive.open(name) as handle:
+            return handle.read(_HEAD)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WorkbookRefused("The workbook is damaged and could not be read.") from exc
+
+
 def open_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) -> UntrustedWorkbook:
     """Check an uploaded workbook and open it, or raise `WorkbookRefused` with a plain reason."""
     limits = limits or WorkbookLimits()

@@ -1,17 +1,21 @@
 """The portfolio briefing PDF: an executive summary with charts, then a page per red-flag holding.
 
 Input is the briefing as plain data (the JSON the service stores: dicts, lists, strings and
-numbers), so this module knows nothing of the database. Only public facts are in it.
+numbers), so this module knows nothing of the database. Only public facts are in it. Its
+findings (red flags, gaps, questions, context reasons) are worded in the PDF's language by
+`briefing_texts.localize`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 from markupsafe import Markup
 
+from reports.briefing_texts import localize, sector_name, term
 from reports.charts import Bar, Column, bar_chart, column_chart
 from reports.i18n import environment, translations
 from reports.pdf import render_pdf
@@ -70,23 +74,44 @@ def flagged_holdings(briefing: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return sorted(flagged, key=lambda h: (-float(h["priority"]), int(h["position"])))
 
 
+_COUNTERS = re.compile(r"%\((page|pages)\)s")
+
+
+def page_footer_css(locale: str = "en") -> str:
+    """The `@page` rule numbering the pages ("page 2 of 4") in `locale`: the words as CSS
+    strings, the numbers as the page counters."""
+    words = translations(locale).gettext("page %(page)s of %(pages)s")
+    content = []
+    for number, chunk in enumerate(_COUNTERS.split(words)):
+        if number % 2:
+            content.append(f"counter({chunk})")
+        elif chunk:
+            escaped = chunk.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+            content.append(f'"{escaped}"')
+    return "@page { @bottom-right { content: " + " ".join(content) + "; } }"
+
+
 def briefing_html(
     briefing: Mapping[str, Any],
     *,
     max_holding_pages: int = MAX_HOLDING_PAGES,
     locale: str = "en",
 ) -> str:
-    flagged = flagged_holdings(briefing)
+    worded = localize(briefing, locale)
+    flagged = flagged_holdings(worded)
     return (
         environment(locale)
         .get_template(TEMPLATE)
         .render(
-            b=briefing,
-            a=briefing["aggregates"],
-            changes=briefing.get("changes"),
-            charts={k: Markup(v) for k, v in charts(briefing, locale).items()},  # noqa: S704
+            b=worded,
+            a=worded["aggregates"],
+            changes=worded.get("changes"),
+            charts={k: Markup(v) for k, v in charts(worded, locale).items()},  # noqa: S704
             flagged=flagged[:max_holding_pages],
             flagged_total=len(flagged),
+            page_footer=Markup(page_footer_css(locale)),  # noqa: S704  (CSS strings escaped)
+            term=lambda vocabulary, code: term(vocabulary, code, locale),
+            sector=lambda value: sector_name(value, locale),
         )
     )
 
@@ -98,8 +123,9 @@ def render_briefing_pdf(
     locale: str = "en",
 ) -> bytes:
     """The PDF: summary and charts, then a page for each red-flag holding, most urgent first,
-    up to `max_holding_pages` (the xlsx lists them all). Fixed texts, dates and numbers are in
-    `locale` (en, es, fr); the briefing's own texts (flags, questions) as the data gives them."""
+    up to `max_holding_pages` (the xlsx lists them all). Everything is in `locale` (en, es, fr):
+    fixed texts, dates and numbers, and the findings worded from their codes; names, references
+    and sectors as the data gives them."""
     stylesheet = resources.files("reports").joinpath(STYLESHEET).read_bytes()
     html = briefing_html(briefing, max_holding_pages=max_holding_pages, locale=locale)
     return render_pdf(html, assets={STYLESHEET: (stylesheet, "text/css")})

@@ -1,6 +1,11 @@
 """The portfolio briefing as a workbook: a summary sheet, the holdings (with filters) and the
 incidents. Every text cell goes through `write_text`, so a holding named "=HYPERLINK(...)"
-stays text. Input is the briefing as plain data (see `briefing_pdf`)."""
+stays text. Input is the briefing as plain data (see `briefing_pdf`).
+
+Headers, labels and the findings (red flags, gaps, questions, reasons, tier labels, how an
+incident is linked) are in the workbook's language; the columns holding the briefing's codes
+(statuses, attack types, context level, resolution) keep them as the JSON does, so filters and
+lookups read the same in every language."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from reports.briefing_texts import localize, term
 from reports.i18n import N_, translations
 from reports.spreadsheet_safety import write_text
 
@@ -174,13 +180,13 @@ def _holding_row(h: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _incident_row(h: Mapping[str, Any], i: Mapping[str, Any]) -> tuple[Any, ...]:
+def _incident_row(h: Mapping[str, Any], i: Mapping[str, Any], locale: str) -> tuple[Any, ...]:
     return (
         h["position"],
         h["name"],
         i["ref"],
         i["match_status"],
-        i["link"].replace("_", " "),
+        term("link", i["link"], locale),
         i["occurred_on"],
         i["country"],
         i.get("region"),
@@ -199,6 +205,7 @@ def briefing_xlsx(briefing: Mapping[str, Any], *, locale: str = "en") -> bytes:
     """The workbook, written in openpyxl's write-only mode (thousands of holdings stay fast).
     Headers and labels are in `locale` (en, es, fr); numbers and dates stay values, so the
     spreadsheet shows them the reader's way."""
+    briefing = localize(briefing, locale)
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(translations(locale).gettext("Summary"))
     summary.column_dimensions["A"].width = 48
@@ -213,7 +220,7 @@ def briefing_xlsx(briefing: Mapping[str, Any], *, locale: str = "en") -> bytes:
     sheet = _sheet(workbook, N_("Incidents"), INCIDENT_COLUMNS, incident_count, locale)
     for h in holdings:
         for i in h["incidents"]:
-            sheet.append(_cells(sheet, _incident_row(h, i), locale))
+            sheet.append(_cells(sheet, _incident_row(h, i, locale), locale))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -8,9 +8,9 @@ extension and the filters `date`, `number` and `percent`, bound to the locale.
 Refresh after changing a text (from the repository root):
 
     pybabel extract -F reports/locale/babel.cfg -k N_ --no-location \
-        -o reports/locale/reports.pot reports
+        --project "HRD Sentinel" --version 1 -o reports/locale/reports.pot reports
     pybabel update -D reports -i reports/locale/reports.pot -d reports/locale \
-        --no-fuzzy-matching
+        --no-fuzzy-matching -w 100
     (translate the new empty msgstr in es/ and fr/, then)
     pybabel compile -D reports -d reports/locale
 """

@@ -22,7 +22,7 @@ from scoring.result import (
     SectionScore,
 )
 from scoring.rules import QuestionnaireRules, Rules
-from scoring.steps import by_gain, indicator_steps, response_steps
+from scoring.steps import OptionLabels, by_gain, indicator_steps, response_steps
 from scoring.tiers import capped_tier, caps_of, next_tier, tier_for
 
 
@@ -203,8 +203,18 @@ def indicator_scores(facts: AssessmentFacts, rules: Rules, as_of: date) -> list[
     return _scored(facts, rules, as_of)[1]
 
 
-def score(facts: AssessmentFacts, rules: Rules, as_of: date) -> Score:
-    """Score one assessment on `as_of` with a published methodology."""
+def score(
+    facts: AssessmentFacts,
+    rules: Rules,
+    as_of: date,
+    *,
+    option_labels: OptionLabels | None = None,
+) -> Score:
+    """Score one assessment on `as_of` with a published methodology.
+
+    `option_labels` only words the steps' actions (options by label rather than key): the
+    score and its inputs hash do not depend on it.
+    """
     sections, indicators = _scored(facts, rules, as_of)
     practice = sum(s.contribution for s in sections)
     incidents = [score_incident(i, rules=rules.incidents, as_of=as_of) for i in facts.incidents]
@@ -237,7 +247,7 @@ def score(facts: AssessmentFacts, rules: Rules, as_of: date) -> Score:
         action_plan=tuple(
             replace(step, points=round(step.points, 2))
             for step in by_gain(
-                indicator_steps(indicator_tuple, rules, facts.questionnaire)
+                indicator_steps(indicator_tuple, rules, facts.questionnaire, option_labels)
                 + response_steps(facts.incidents, rules=rules, as_of=as_of)
             )
         ),
@@ -248,6 +258,7 @@ def score(facts: AssessmentFacts, rules: Rules, as_of: date) -> Score:
             tier=tier,
             raw_total=practice - deduction,
             indicators=indicator_tuple,
+            option_labels=option_labels,
         ),
         explanation=explain(
             total=total,

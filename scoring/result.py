@@ -153,11 +153,24 @@ class Confidence:
     mandatory_total: int
 
 
+class IndicatorTask(StrEnum):
+    """What an indicator short of full credit needs next."""
+
+    ANSWER_HIDDEN = "answer_hidden"  # not asked with the current answers: change an earlier one
+    ANSWER = "answer"
+    STRENGTHEN = "strengthen"
+    VERIFY = "verify"
+    ATTACH_EVIDENCE = "attach_evidence"
+
+
 @dataclass(frozen=True)
 class TierStep:
     """One thing to do: lift a cap, improve an indicator or respond to an incident.
 
     `points` is what it adds to the total at full credit (0 for a cap that only time lifts).
+    `action` says it in English; the other fields say it as data, for callers that word it
+    themselves: an indicator's `task` and the option keys full credit needs (`options`, empty
+    when it needs no given option), an incident's response parts not yet evidenced (`missing`).
     """
 
     kind: str
@@ -165,6 +178,9 @@ class TierStep:
     action: str
     points: float
     lifts_on: date | None = None
+    task: IndicatorTask | None = None
+    options: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

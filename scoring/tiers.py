@@ -10,7 +10,7 @@ from scoring.incidents import score_incident
 from scoring.red_flags import red_flags
 from scoring.result import CapApplied, IndicatorScore, RedFlag, TierPath, TierStep
 from scoring.rules import TIER_ORDER, Method, RedFlagRule, Rules, Tier, tier_rank
-from scoring.steps import by_gain, indicator_steps, response_steps
+from scoring.steps import OptionLabels, by_gain, indicator_steps, response_steps
 
 
 def tier_for(total: float, rules: Rules) -> Tier:
@@ -106,9 +106,11 @@ def next_tier(
     tier: Tier,
     raw_total: float,
     indicators: tuple[IndicatorScore, ...],
+    option_labels: OptionLabels | None = None,
 ) -> TierPath | None:
     """The smallest set of steps found that lifts the tier by one: caps' remedies first, then
-    the unmet indicators and incident responses with the largest gains (greedy)."""
+    the unmet indicators and incident responses with the largest gains (greedy). Actions name
+    options by `option_labels` (see `indicator_steps`)."""
     if tier is TIER_ORDER[-1]:
         return None
     target = TIER_ORDER[tier_rank(tier) + 1]
@@ -146,7 +148,11 @@ def next_tier(
         projected += step.points
         used.update(source.ref for source in flag.sources if by_rule[flag.id].unless)
     candidates = by_gain(
-        [s for s in indicator_steps(indicators, rules, facts.questionnaire) if s.ref not in used]
+        [
+            step
+            for step in indicator_steps(indicators, rules, facts.questionnaire, option_labels)
+            if step.ref not in used
+        ]
         + response_steps(facts.incidents, rules=rules, as_of=as_of)
     )
     for candidate in candidates:

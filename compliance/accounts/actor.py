@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
+from sqlmodel import Session
 
 from compliance.accounts.models import Organisation, OrganisationKind, Role, User
 
@@ -35,6 +36,14 @@ class Actor:
     @property
     def is_reviewer(self) -> bool:
         return self.kind == OrganisationKind.certifier
+
+
+def actor_of_user(session: Session, user_id: int | None) -> Actor | None:
+    """The actor a job acts for: the user who started it, with their organisation."""
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        return None
+    return Actor(user=user, organisation=session.get(Organisation, user.organisation_id))
 
 
 def current_actor() -> Actor | None:

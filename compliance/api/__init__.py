@@ -172,3 +172,18 @@ def respond(
     return jsonify(
         model.model_validate(value, from_attributes=True).model_dump(mode="json")
     ), status
+
+
+def job_url(job_id: str) -> str:
+    return f"{PREFIX}/jobs/{job_id}"
+
+
+def accepted(model: type[BaseModel], job_id: str, **fields: Any) -> tuple[Response, int]:
+    """202 for work handed to a job: the body names the job and where to follow it, which
+    `Location` repeats."""
+    status_url = job_url(job_id)
+    response, status = respond(
+        model, {**fields, "job_id": job_id, "status_url": status_url}, HTTPStatus.ACCEPTED
+    )
+    response.headers["Location"] = status_url
+    return response, status

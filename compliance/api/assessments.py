@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import blueprint, respond
+from compliance.api import accepted, blueprint, respond
 from compliance.api.files import XLSX, download, file_store, read_upload
 from compliance.assessments import service as assessment_service
 from compliance.assessments import workbooks
@@ -25,7 +25,8 @@ from compliance.assessments.models import (
     EvidencePublic,
 )
 from compliance.clock import now
-from compliance.errors import NotFound
+from compliance.errors import NotFound, ProblemModel
+from compliance.pagination import PageQuery, page_size
 from questionnaires.workbook_reader import WorkbookLimits
 
 bp = blueprint(
@@ -60,10 +61,12 @@ class WorkbookUpload(BaseModel):
 
 class AssessmentList(BaseModel):
     items: list[AssessmentPublic]
+    next_cursor: str | None
 
 
-class WorkbookImported(AssessmentPublic):
-    imported_answers: int
+class WorkbookQueued(BaseModel):
+    job_id: str
+    status_url: str
 
 
 def public_view(assessment: Assessment, **extra: object) -> dict:
@@ -104,12 +107,24 @@ def create_assessment(body: AssessmentCreate):
     return respond(AssessmentPublic, public_view(assessment), 201)
 
 
-@bp.get("/assessments", summary="Assessments you can see", responses={200: AssessmentList})
-def list_assessments():
+@bp.get(
+    "/assessments",
+    summary="Assessments you can see, newest first, a page at a time",
+    responses={200: AssessmentList},
+)
+def list_assessments(query: PageQuery):
     actor = current_actor()
     policy.require(actor, "assessment.list")
-    rows = assessment_service.list_visible(session=db.session(), actor=actor)
-    return respond(AssessmentList, {"items": [public_view(a) for a in rows]})
+    page = assessment_service.page_visible(
+        session=db.session(),
+        actor=actor,
+        limit=page_size(query.limit, current_app.config),
+        cursor=query.cursor,
+    )
+    return respond(
+        AssessmentList,
+        {"items": [public_view(a) for a in page.items], "next_cursor": page.next_cursor},
+    )
 
 
 @bp.get(
@@ -152,28 +167,29 @@ def answers_workbook(path: AssessmentPath, query: LanguageQuery):
 @bp.post(
     "/assessments/<int:assessment_id>/answers.xlsx",
     summary="Import a filled answers workbook",
-    responses={200: WorkbookImported},
+    description="The workbook is screened as a whole at once (422 if it is not an .xlsx we can "
+    "read: macros, zip bomb, XML entities, encrypted...), then imported by a job (202: poll the "
+    "job at `Location`). Its result's `outcome` is `imported` (`imported_answers`), `invalid` "
+    "(every cell problem in `errors`, the highlighted copy at `report_url`) or `refused` "
+    "(`detail` and `errors` say why); all the answers are imported or none.",
+    responses={202: WorkbookQueued, 422: ProblemModel},
 )
 def import_answers_workbook(path: AssessmentPath, form: WorkbookUpload):
     assessment = _visible(path.assessment_id, "assessment.edit")
     limits = _workbook_limits()
     data = read_upload(form.file, max_bytes=limits.max_bytes, what="workbook")
     session = db.session()
-    try:
-        count = workbooks.import_answers(
-            session=session,
-            store=file_store(),
-            actor=current_actor(),
-            assessment=assessment,
-            data=data,
-            limits=limits,
-            now=now(),
-        )
-    except workbooks.WorkbookInvalid:
-        session.commit()  # keeps only the pointer to the highlighted copy; no answer changed
-        raise
+    job = workbooks.receive_workbook(
+        session=session,
+        store=file_store(),
+        actor=current_actor(),
+        assessment=assessment,
+        data=data,
+        filename=assessment_service.safe_filename(form.file.filename),
+        limits=limits,
+    )
     session.commit()
-    return respond(WorkbookImported, public_view(assessment, imported_answers=count))
+    return accepted(WorkbookQueued, job.id)
 
 
 @bp.get(

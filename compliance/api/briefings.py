@@ -5,14 +5,12 @@ Briefings are rendered by the run's job and stored; these views only serve store
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask import Response, current_app, request
 from pydantic import BaseModel, Field
 
 from compliance import db
 from compliance.accounts.actor import current_actor
-from compliance.api import blueprint, respond
+from compliance.api import accepted, blueprint, respond
 from compliance.api.files import XLSX, download
 from compliance.errors import ProblemModel, ServiceUnavailable
 from compliance.portfolios import runs
@@ -69,19 +67,7 @@ def start_screening(path: PortfolioPath):
         language=request.accept_languages.best_match(LOCALES),
     )
     session.commit()
-    status_url = f"/api/v1/jobs/{run.job_id}"
-    response, status = respond(
-        ScreeningQueued,
-        {
-            "portfolio_id": portfolio.id,
-            "run": run.number,
-            "job_id": run.job_id,
-            "status_url": status_url,
-        },
-        HTTPStatus.ACCEPTED,
-    )
-    response.headers["Location"] = status_url
-    return response, status
+    return accepted(ScreeningQueued, run.job_id, portfolio_id=portfolio.id, run=run.number)
 
 
 def _run(path: PortfolioPath, query: RunQuery):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask import current_app, request
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import FormModel, blueprint, public, respond
+from compliance.api import FormModel, accepted, blueprint, public, respond
 from compliance.api.files import XLSX, download, file_store, read_upload
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment
@@ -18,11 +16,10 @@ from compliance.clock import now
 from compliance.datasets import DatasetKind
 from compliance.datasets import service as dataset_service
 from compliance.datasets.models import (
+    DatasetProblemPage,
     DatasetQueued,
     DatasetRowPage,
     DatasetState,
-    DatasetUpload,
-    DatasetVersionPublic,
 )
 from compliance.datasets.template import template_xlsx
 from compliance.errors import ProblemModel
@@ -70,48 +67,33 @@ def _visible(assessment_id: int, action: str) -> Assessment:
     )
 
 
-def _queued(upload: DatasetUpload):
-    status_url = f"/api/v1/jobs/{upload.job_id}"
-    response, status = respond(
-        DatasetQueued,
-        {"upload_id": upload.id, "job_id": upload.job_id, "status_url": status_url},
-        HTTPStatus.ACCEPTED,
-    )
-    response.headers["Location"] = status_url
-    return response, status
-
-
 @bp.post(
     "/assessments/<int:assessment_id>/datasets/<kind>",
     summary="Upload the suppliers or sites (xlsx or UTF-8 CSV)",
-    description="Small files are checked at once (201 with the new version, or 422 listing "
-    "every problem); larger ones are checked by a job (202, poll the job at `Location`).",
-    responses={201: DatasetVersionPublic, 202: DatasetQueued, 413: ProblemModel},
+    description="The file is screened as a whole at once (422 if it is not a workbook or UTF-8 "
+    "CSV we can read, a zip bomb, too many rows...), then stored and checked row by row by a job "
+    "(202: poll the job at `Location`; its result is the new version, or every problem with the "
+    "fix-it workbook's address).",
+    responses={202: DatasetQueued, 413: ProblemModel, 422: ProblemModel},
 )
 def upload_dataset(path: DatasetPath, form: DatasetUploadForm):
     assessment = _visible(path.assessment_id, "dataset.upload")
     settings = dataset_service.DatasetSettings.from_config(current_app.config)
     data = read_upload(form.file, max_bytes=settings.max_bytes, what=f"{path.kind} file")
     session = db.session()
-    try:
-        received = dataset_service.receive(
-            session=session,
-            store=file_store(),
-            actor=current_actor(),
-            assessment=assessment,
-            kind=path.kind,
-            data=data,
-            filename=assessment_service.safe_filename(form.file.filename),
-            settings=settings,
-            now=now(),
-        )
-    except dataset_service.DatasetRowsInvalid:
-        session.commit()  # keeps the refused upload and its fix-it workbook; no version changed
-        raise
+    received = dataset_service.receive(
+        session=session,
+        store=file_store(),
+        actor=current_actor(),
+        assessment=assessment,
+        kind=path.kind,
+        data=data,
+        filename=assessment_service.safe_filename(form.file.filename),
+        settings=settings,
+        now=now(),
+    )
     session.commit()
-    if isinstance(received, DatasetUpload):
-        return _queued(received)
-    return respond(DatasetVersionPublic, dataset_service.version_public(received), 201)
+    return accepted(DatasetQueued, received.job_id, upload_id=received.id)
 
 
 @bp.get(
@@ -141,6 +123,23 @@ def list_dataset_rows(path: DatasetPath, query: RowsQuery):
         cursor=query.cursor,
     )
     return respond(DatasetRowPage, page)
+
+
+@bp.get(
+    "/assessments/<int:assessment_id>/datasets/<kind>/problems",
+    summary="Every problem of the last refused upload, a page at a time",
+    responses={200: DatasetProblemPage},
+)
+def list_dataset_problems(path: DatasetPath, query: PageQuery):
+    assessment = _visible(path.assessment_id, "dataset.read")
+    page = dataset_service.problems_page(
+        session=db.session(),
+        assessment=assessment,
+        kind=path.kind,
+        limit=page_size(query.limit, current_app.config),
+        cursor=query.cursor,
+    )
+    return respond(DatasetProblemPage, page)
 
 
 @bp.get(

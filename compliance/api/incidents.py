@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import PREFIX, FormModel, blueprint, respond
+from compliance.api import FormModel, accepted, blueprint, respond
 from compliance.clock import now
 from compliance.errors import InvalidInput, ProblemDetail
 from compliance.incidents import feed_service, imports
@@ -71,10 +71,6 @@ class ImportForm(FormModel):
         description="The column mapping (a JSON object); required unless the format is "
         "global-witness.",
     )
-
-
-def _job_link(job_id: str) -> str:
-    return f"{PREFIX}/jobs/{job_id}"
 
 
 @bp.get("/incidents", summary="List incidents (redacted)", responses={200: IncidentPage})
@@ -194,13 +190,7 @@ def import_incidents(form: ImportForm):
         created_by_id=actor.id,
     )
     session.commit()
-    response, status = respond(
-        ImportQueued,
-        {"import_id": incident_import.id, "job_id": job.id, "status_url": _job_link(job.id)},
-        HTTPStatus.ACCEPTED,
-    )
-    response.headers["Location"] = _job_link(job.id)
-    return response, status
+    return accepted(ImportQueued, job.id, import_id=incident_import.id)
 
 
 @bp.post(
@@ -246,10 +236,4 @@ def fetch_feed(path: FeedPath):
         created_by_id=actor.id,
     )
     session.commit()
-    response, status = respond(
-        FetchQueued,
-        {"feed_id": feed.id, "job_id": job.id, "status_url": _job_link(job.id)},
-        HTTPStatus.ACCEPTED,
-    )
-    response.headers["Location"] = _job_link(job.id)
-    return response, status
+    return accepted(FetchQueued, job.id, feed_id=feed.id)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask import current_app, request
 from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import blueprint, respond
+from compliance.api import accepted, blueprint, respond
 from compliance.api.files import XLSX, download, file_store, read_upload
 from compliance.assessments.service import safe_filename
 from compliance.clock import now
@@ -37,10 +35,11 @@ MULTIPART_OVERHEAD = 2**20
 _UPLOAD_DESCRIPTION = (
     "An xlsx workbook or UTF-8 CSV file with one row per holding: holding name (required), "
     "ISIN, LEI, country, sector, and weight (percent) or market value (or both). Headers may be "
-    "in English, Spanish or French. Files up to PORTFOLIO_SYNC_MAX_BYTES are checked at once: "
-    "bad rows answer 422 listing every problem (sheet, row, column, value, problem, fix), with "
-    "the fix-it workbook at `report.xlsx`. A good file answers 202: the import job (poll it at "
-    "`Location`) stores and resolves the holdings, then starts a screening run. A refused or "
+    "in English, Spanish or French. The file is screened as a whole at once (422 if it is not a "
+    "workbook or UTF-8 CSV we can read, a zip bomb, too many rows...), then answers 202: the "
+    "import job (poll it at `Location`) checks every row, stores and resolves the holdings, then "
+    "starts a screening run. Bad rows end the job with every problem (sheet, row, column, value, "
+    "problem, fix) on the portfolio and the fix-it workbook at `report.xlsx`. A refused or "
     "invalid upload never changes the holdings of the previous accepted upload."
 )
 
@@ -81,42 +80,31 @@ def _receive(portfolio: Portfolio | None, form: PortfolioUploadForm):
     settings = portfolio_service.PortfolioSettings.from_config(current_app.config)
     data = read_upload(form.file, max_bytes=settings.max_bytes, what="portfolio file")
     session = db.session()
-    try:
-        received = portfolio_service.receive(
-            session=session,
-            store=file_store(),
-            actor=current_actor(),
-            portfolio=portfolio,
-            name=form.name,
-            data=data,
-            filename=safe_filename(form.file.filename),
-            settings=settings,
-            now=now(),
-        )
-    except portfolio_service.PortfolioRowsInvalid:
-        session.commit()  # keeps the problems and the fix-it workbook; the holdings are unchanged
-        raise
-    session.commit()
-    status_url = portfolio_service.job_url(received.upload_job_id)
-    response, status = respond(
-        PortfolioQueued,
-        {
-            "portfolio_id": received.id,
-            "job_id": received.upload_job_id,
-            "status_url": status_url,
-            "portfolio_url": portfolio_service.portfolio_url(received.id),
-        },
-        HTTPStatus.ACCEPTED,
+    received = portfolio_service.receive(
+        session=session,
+        store=file_store(),
+        actor=current_actor(),
+        portfolio=portfolio,
+        name=form.name,
+        data=data,
+        filename=safe_filename(form.file.filename),
+        settings=settings,
+        now=now(),
     )
-    response.headers["Location"] = status_url
-    return response, status
+    session.commit()
+    return accepted(
+        PortfolioQueued,
+        received.upload_job_id,
+        portfolio_id=received.id,
+        portfolio_url=portfolio_service.portfolio_url(received.id),
+    )
 
 
 @bp.post(
     "/portfolios",
     summary="Upload a new portfolio (xlsx or UTF-8 CSV)",
     description=_UPLOAD_DESCRIPTION,
-    responses={202: PortfolioQueued, 413: ProblemModel},
+    responses={202: PortfolioQueued, 413: ProblemModel, 422: ProblemModel},
 )
 def create_portfolio(form: PortfolioUploadForm):
     policy.require(current_actor(), "portfolio.create")
@@ -129,7 +117,7 @@ def create_portfolio(form: PortfolioUploadForm):
     description=_UPLOAD_DESCRIPTION
     + " Holdings mapped by hand before keep their organisation when their ISIN, LEI or name "
     "and country come back.",
-    responses={202: PortfolioQueued, 413: ProblemModel},
+    responses={202: PortfolioQueued, 413: ProblemModel, 422: ProblemModel},
 )
 def replace_holdings(path: PortfolioPath, form: PortfolioUploadForm):
     return _receive(_own(path.portfolio_id, "portfolio.edit"), form)

@@ -3,14 +3,12 @@ decisions and the matched organisation's right of reply."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask import current_app
 from pydantic import BaseModel, Field
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
-from compliance.api import PREFIX, blueprint, respond
+from compliance.api import accepted, blueprint, respond
 from compliance.clock import now
 from compliance.jobs import service as job_service
 from compliance.pagination import PageQuery, page_size
@@ -24,7 +22,6 @@ from compliance.screening.models import (
     ReviewRequest,
     ScreeningQueued,
     ScreeningRequest,
-    ScreeningResult,
 )
 
 bp = blueprint(
@@ -50,18 +47,15 @@ class MatchListQuery(PageQuery):
 @bp.post(
     "/screenings",
     summary="Screen entities against every incident record",
-    responses={200: ScreeningResult, 202: ScreeningQueued},
+    description="The entities are checked at once (422 listing those that cannot be screened), "
+    "then screened by a job (202: poll the job at `Location`; its result is the screening).",
+    responses={202: ScreeningQueued},
 )
 def screen(body: ScreeningRequest):
-    """Up to COMPLIANCE_SCREENING_SYNC_MAX_ENTITIES entities are screened at once (200);
-    more are screened by a job (202: poll the job, whose result is the same answer)."""
     actor = current_actor()
     policy.require(actor, "screening.run")
     session = db.session()
-    posted = adhoc.resolve(session=session, request=body)
-    if len(posted) <= int(current_app.config["SCREENING_SYNC_MAX_ENTITIES"]):
-        result = adhoc.screen(session=session, posted=posted, actor=actor)
-        return respond(ScreeningResult, result)
+    adhoc.resolve(session=session, request=body)
     job = job_service.enqueue(
         session=session,
         kind="screening.screen",
@@ -70,11 +64,7 @@ def screen(body: ScreeningRequest):
         created_by_id=actor.id,
     )
     session.commit()
-    return respond(
-        ScreeningQueued,
-        {"job_id": job.id, "status_url": f"{PREFIX}/jobs/{job.id}"},
-        HTTPStatus.ACCEPTED,
-    )
+    return accepted(ScreeningQueued, job.id)
 
 
 @bp.get("/matches", summary="Matches you may see", responses={200: MatchPage})

@@ -47,6 +47,7 @@ class Assessment(SQLModel, table=True):
     review_comments: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
     decision_note: str | None = Field(default=None, max_length=4000)
     import_report_sha256: str | None = Field(default=None, max_length=64)
+    import_job_id: str | None = Field(default=None, max_length=32)  # the last workbook import
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=now, sa_column=utc_column(nullable=False))
     updated_at: datetime = Field(default_factory=now, sa_column=utc_column(nullable=False))

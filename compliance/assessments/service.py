@@ -27,8 +27,11 @@ from compliance.assessments.models import (
     EvidenceReview,
 )
 from compliance.audit import service as audit
+from compliance.datasets.models import DatasetUpload, UploadStatus
 from compliance.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ProblemDetail
+from compliance.jobs.models import Job, JobStatus
 from compliance.outbound import PublicLink
+from compliance.pagination import Page, paginate
 from compliance.storage import FileStore
 from questionnaires.answers import AnswerProblem, apply_patch
 from questionnaires.completeness import MissingItem, Progress, missing_before_submit, progress
@@ -131,6 +134,21 @@ def list_visible(*, session: Session, actor: Actor) -> list[Assessment]:
     )
 
 
+def page_visible(
+    *, session: Session, actor: Actor, limit: int, cursor: str | None
+) -> Page[Assessment]:
+    """The assessments `actor` may see, newest first, a page at a time."""
+    page = paginate(
+        session,
+        select(Assessment).where(policy.scope(actor, Assessment)),
+        key=Assessment.id,
+        key_of=lambda row: row[0].id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page([row[0] for row in page.items], page.next_cursor)
+
+
 def answers_of(*, session: Session, assessment: Assessment) -> dict[str, Any]:
     rows = session.exec(select(Answer).where(Answer.assessment_id == assessment.id)).all()
     stored = {row.question_id: row.value for row in rows}
@@ -178,6 +196,12 @@ def _require_editable(assessment: Assessment) -> None:
             f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; it cannot be "
             "changed until the reviewer asks for changes."
         )
+
+
+def require_changeable(actor: Actor, assessment: Assessment) -> None:
+    """Refuse a change (`PermissionDenied`, `AssessmentLocked`) before any work is queued."""
+    _require_owner(actor, assessment)
+    _require_editable(assessment)
 
 
 def _require_owner(actor: Actor, assessment: Assessment) -> None:
@@ -427,8 +451,8 @@ def get_evidence(*, session: Session, assessment: Assessment, evidence_id: int) 
 
 def submit(*, session: Session, actor: Actor, assessment: Assessment, now: datetime) -> Assessment:
     """Hand the assessment to the reviewers; refused with the full list of what is missing."""
-    _require_owner(actor, assessment)
-    _require_editable(assessment)
+    require_changeable(actor, assessment)
+    _require_no_pending_upload(session, assessment)
     _answers, _evidence, _progress, missing = standing(session=session, assessment=assessment)
     if missing:
         raise InvalidInput(
@@ -448,6 +472,29 @@ def submit(*, session: Session, actor: Actor, assessment: Assessment, now: datet
         session=session, actor=actor, action="assessment.submitted", subject=assessment, now=now
     )
     return assessment
+
+
+def _require_no_pending_upload(session: Session, assessment: Assessment) -> None:
+    """What the reviewer sees is what was sent: no submission while an answers workbook or a
+    list of sites or suppliers is still being imported (its job would find the assessment
+    locked and drop it)."""
+    waiting = list(
+        session.exec(
+            select(DatasetUpload.filename).where(
+                DatasetUpload.assessment_id == assessment.id,
+                DatasetUpload.status == UploadStatus.queued,
+            )
+        ).all()
+    )
+    if assessment.import_job_id is not None:
+        job = session.get(Job, assessment.import_job_id)
+        if job is not None and job.status in (JobStatus.queued, JobStatus.running):
+            waiting.append(str(job.params.get("filename") or "the answers workbook"))
+    if waiting:
+        raise Conflict(
+            f"{', '.join(sorted(waiting))} is still being checked. Submit once the check is done "
+            "(the page shows its progress), so the reviewers see the data you sent."
+        )
 
 
 _REVIEWABLE = frozenset({AssessmentStatus.submitted, AssessmentStatus.under_review})

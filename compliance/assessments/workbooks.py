@@ -1,29 +1,119 @@
-"""The xlsx round trip of an assessment: a prefilled template out, a filled workbook in."""
+"""The xlsx round trip of an assessment: a prefilled template out, a filled workbook in.
+
+A filled workbook is screened as a whole in the request (not a workbook, macros, zip bomb:
+422 at once), stored, and imported by the job "assessments.import_answers": all its answers
+or none, with every problem marked in a copy of the user's file.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from compliance.accounts.actor import Actor
+from compliance.api import PREFIX
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment
 from compliance.audit import service as audit
 from compliance.errors import InvalidInput, ProblemDetail
+from compliance.jobs import service as job_service
+from compliance.jobs.models import Job
 from compliance.storage import FileStore
 from questionnaires.answers import apply_patch
 from questionnaires.errors import CellProblem, SpreadsheetInvalid, WrongQuestionnaire
 from questionnaires.model import AnswerType, Questionnaire
-from questionnaires.workbook_reader import WorkbookLimits
+from questionnaires.workbook_reader import WorkbookLimits, WorkbookRefused, screen_untrusted_xlsx
 from questionnaires.xlsx_highlight import highlight_problems
 from questionnaires.xlsx_import import read_answers_workbook
 from questionnaires.xlsx_template import build_template
 
+IMPORT_JOB_KIND = "assessments.import_answers"
+
 
 class WorkbookInvalid(InvalidInput):
     """Every problem in an uploaded workbook; the highlighted copy can be downloaded."""
+
+
+def receive_workbook(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor,
+    assessment: Assessment,
+    data: bytes,
+    filename: str,
+    limits: WorkbookLimits,
+) -> Job:
+    """Screen the workbook, store it and queue its import (dispatched when the caller commits).
+
+    Raises `InvalidInput` for a file refused as a whole (nothing is kept: roll back).
+    """
+    assessment_service.require_changeable(actor, assessment)
+    try:
+        screen_untrusted_xlsx(data, limits=limits)
+    except WorkbookRefused as exc:
+        raise InvalidInput(str(exc)) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    store.write(digest, data)
+    job = job_service.enqueue(
+        session=session,
+        kind=IMPORT_JOB_KIND,
+        params={"assessment_id": assessment.id, "file_sha256": digest, "filename": filename},
+        organisation_id=assessment.organisation_id,
+        created_by_id=actor.id,
+    )
+    assessment.import_job_id = job.id
+    session.add(assessment)
+    return job
+
+
+def import_job(*, session: Session, assessment: Assessment) -> Job | None:
+    """The job of the last workbook sent for this assessment (running or finished)."""
+    return session.get(Job, assessment.import_job_id) if assessment.import_job_id else None
+
+
+def import_stored(
+    *,
+    session: Session,
+    store: FileStore,
+    actor: Actor,
+    assessment: Assessment,
+    file_sha256: str,
+    limits: WorkbookLimits,
+    now: datetime,
+) -> dict[str, Any]:
+    """The job's part: import a stored workbook. The result says what happened: `imported`
+    (how many answers), `invalid` (every cell problem and the highlighted copy) or `refused`
+    (why nothing could be imported); only `imported` changes the answers."""
+    try:
+        data = store.read(file_sha256)
+    except FileNotFoundError:
+        return {
+            "outcome": "refused",
+            "detail": "The uploaded workbook is no longer on the server; upload it again.",
+            "errors": [],
+        }
+    try:
+        count = import_answers(
+            session=session,
+            store=store,
+            actor=actor,
+            assessment=assessment,
+            data=data,
+            limits=limits,
+            now=now,
+        )
+    except WorkbookInvalid as exc:
+        return {
+            "outcome": "invalid",
+            "detail": exc.detail,
+            "errors": [error.as_json() for error in exc.errors],
+            "report_url": f"{PREFIX}/assessments/{assessment.id}/answers-report.xlsx",
+        }
+    return {"outcome": "imported", "imported_answers": count}
 
 
 def prefilled_template(*, session: Session, assessment: Assessment, language: str) -> bytes:

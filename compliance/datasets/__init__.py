@@ -14,7 +14,7 @@ from compliance.datasets.diff import DatasetDiff, FieldChange, RowChange, RowRef
 from compliance.datasets.fixit import fixit_workbook
 from compliance.datasets.kinds import DatasetKind
 from compliance.datasets.problems import DatasetInvalid, DatasetProblem, DatasetRefused
-from compliance.datasets.reading import UploadLimits
+from compliance.datasets.reading import UploadLimits, screen_file
 from compliance.datasets.records import CleanDataset, DatasetSummary, dataset_from_records
 from compliance.datasets.upload import validate_upload
 
@@ -33,5 +33,6 @@ __all__ = [
     "dataset_from_records",
     "diff_datasets",
     "fixit_workbook",
+    "screen_file",
     "validate_upload",
 ]

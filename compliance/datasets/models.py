@@ -185,6 +185,16 @@ class DatasetRowPublic(BaseModel):
     data: dict[str, Any]
 
 
+class DatasetProblemPage(BaseModel):
+    """The problems of the last refused upload, a page at a time (the fix-it workbook marks the
+    same cells)."""
+
+    upload_id: int | None
+    total: int = PydanticField(description="Problems found (only the first ones are kept).")
+    items: list[DatasetProblemPublic]
+    next_cursor: str | None
+
+
 class DatasetRowPage(BaseModel):
     version: int | None
     items: list[DatasetRowPublic]

@@ -26,6 +26,7 @@ from questionnaires.workbook_reader import (
     WorkbookLimits,
     WorkbookRefused,
     open_untrusted_xlsx,
+    screen_untrusted_xlsx,
 )
 
 DEFAULT_MAX_ROWS = 200_000
@@ -76,6 +77,33 @@ def read_table(
     spec: DatasetSpec, data: bytes, *, filename: str, limits: UploadLimits
 ) -> SourceTable:
     """Read the sheet that holds `spec`'s rows, or raise `DatasetRefused` saying why not."""
+    if _is_workbook(data, filename):
+        return _read_xlsx(spec, data, limits)
+    _check_csv_size(data, limits)
+    return _read_csv(spec, decode_csv(data), csv_sheet_name(filename, spec), limits)
+
+
+def screen_file(data: bytes, *, filename: str, limits: UploadLimits) -> None:
+    """Refuse at once, without reading a row, a file that `read_table` would refuse as a
+    whole (wrong type, macros, zip bomb, encryption, XML entities, encoding, too many lines),
+    so the uploader hears it in the answer to the upload; the rows are a job's work."""
+    if _is_workbook(data, filename):
+        try:
+            screen_untrusted_xlsx(data, limits=limits.workbook)
+        except WorkbookRefused as exc:
+            raise DatasetRefused(str(exc)) from exc
+        return
+    _check_csv_size(data, limits)
+    decode_csv(data)
+    if b'"' not in data:  # no quoted value can span lines: each line is one record
+        records = data.count(b"\n") + (not data.endswith(b"\n"))
+        if records >= limits.max_rows + 2:
+            raise _too_many_rows(limits)
+
+
+def _is_workbook(data: bytes, filename: str) -> bool:
+    """Whether the upload is an xlsx workbook (else a CSV file); refuses empty files and the
+    workbook formats we never read."""
     if not data.strip():
         raise DatasetRefused("The file is empty. Upload the workbook or CSV file with your rows.")
     suffix = PurePath(filename).suffix.lower()
@@ -86,15 +114,18 @@ def read_table(
     if suffix == ".xls":
         raise DatasetRefused("Old .xls workbooks are not accepted. Save it as .xlsx and try again.")
     if data.startswith((ZIP_MAGIC, _OLE_MAGIC)):
-        return _read_xlsx(spec, data, limits)
+        return True
     if suffix in {".xlsx", ".xltx"}:
         raise DatasetRefused("This file is not an .xlsx workbook. Save it as .xlsx and try again.")
+    return False
+
+
+def _check_csv_size(data: bytes, limits: UploadLimits) -> None:
     if len(data) > limits.max_csv_bytes:
         raise DatasetRefused(
             f"The file is {len(data) / 2**20:.0f} MiB; the limit for a CSV upload is "
             f"{limits.max_csv_bytes / 2**20:.0f} MiB. Split it into several files."
         )
-    return _read_csv(spec, decode_csv(data), csv_sheet_name(filename, spec), limits)
 
 
 def _read_xlsx(spec: DatasetSpec, data: bytes, limits: UploadLimits) -> SourceTable:

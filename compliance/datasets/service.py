@@ -1,9 +1,9 @@
 """Receiving supplier and site uploads: check them, keep a new version or the refusal.
 
-Small files are checked inside the request; larger ones are stored and checked by the job
-`datasets.validate`, so heavy work never holds a web worker. Either way the outcome is the same:
-a new version with its diff, or a refused upload whose problems and fix-it workbook are kept
-while the previous version stays exactly as it was.
+The request only screens the file as a whole (type, size, zip bomb, encoding: a 422 at once)
+and stores it; the job `datasets.validate` reads and checks every row, so an import never holds
+a web worker. The outcome is a new version with its diff, or a refused upload whose problems
+and fix-it workbook are kept while the previous version stays exactly as it was.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from compliance.accounts.actor import Actor
-from compliance.accounts.models import Organisation, User
+from compliance.accounts.actor import Actor, actor_of_user
 from compliance.api import PREFIX
 from compliance.assessments.models import EDITABLE, Assessment
 from compliance.assessments.service import AssessmentLocked
@@ -34,10 +33,12 @@ from compliance.datasets import (
     dataset_from_records,
     diff_datasets,
     fixit_workbook,
+    screen_file,
     validate_upload,
 )
 from compliance.datasets.models import (
     FINISHED,
+    DatasetProblemPage,
     DatasetProblemPublic,
     DatasetRow,
     DatasetRowPage,
@@ -52,7 +53,7 @@ from compliance.datasets.models import (
 from compliance.datasets.risk import site_risk
 from compliance.errors import InvalidInput, NotFound, PermissionDenied, ProblemDetail
 from compliance.jobs import service as job_service
-from compliance.pagination import paginate
+from compliance.pagination import decode_cursor, encode_cursor, paginate
 from compliance.storage import FileStore
 from questionnaires.workbook_reader import WorkbookLimits
 
@@ -72,10 +73,9 @@ class DatasetRowsInvalid(InvalidInput):
 
 @dataclass(frozen=True)
 class DatasetSettings:
-    """Size ceilings of one upload and the size above which it is checked by a job."""
+    """Size and row ceilings of one upload."""
 
     max_bytes: int = 64 * 2**20
-    sync_max_bytes: int = 2 * 2**20
     limits: UploadLimits = field(default_factory=UploadLimits)
 
     @classmethod
@@ -83,7 +83,6 @@ class DatasetSettings:
         max_bytes = int(config["DATASET_MAX_BYTES"])
         return cls(
             max_bytes=max_bytes,
-            sync_max_bytes=int(config["DATASET_SYNC_MAX_BYTES"]),
             limits=UploadLimits(
                 max_rows=int(config["DATASET_MAX_ROWS"]),
                 max_csv_bytes=max_bytes,
@@ -94,10 +93,6 @@ class DatasetSettings:
 
 def dataset_url(assessment_id: int, kind: DatasetKind) -> str:
     return f"{PREFIX}/assessments/{assessment_id}/datasets/{kind.value}"
-
-
-def _no_progress(_percent: int) -> None:
-    return None
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -208,6 +203,30 @@ def problems_of(upload: DatasetUpload) -> list[DatasetProblemPublic]:
     ]
 
 
+def problems_page(
+    *,
+    session: Session,
+    assessment: Assessment,
+    kind: DatasetKind,
+    limit: int,
+    cursor: str | None,
+) -> DatasetProblemPage:
+    """One page of the problems of the last refused upload (empty when the last upload of
+    this kind was stored)."""
+    refused = last_refused(session=session, assessment_id=assessment.id, kind=kind)
+    if refused is None:
+        return DatasetProblemPage(upload_id=None, total=0, items=[], next_cursor=None)
+    problems = problems_of(refused)
+    start = decode_cursor(cursor) or 0
+    end = start + limit
+    return DatasetProblemPage(
+        upload_id=refused.id,
+        total=refused.problem_total,
+        items=problems[start:end],
+        next_cursor=encode_cursor(end) if end < len(problems) else None,
+    )
+
+
 def fixit_report(
     *, session: Session, store: FileStore, assessment: Assessment, kind: DatasetKind
 ) -> bytes:
@@ -286,13 +305,16 @@ def receive(
     filename: str,
     settings: DatasetSettings,
     now: datetime,
-) -> DatasetVersion | DatasetUpload:
-    """Check a small upload now (a new version, or an error), or queue a large one (its upload).
+) -> DatasetUpload:
+    """Screen the file, store it and queue its check (dispatched when the caller commits).
 
-    Raises `DatasetFileRefused` (nothing is kept: roll back) or `DatasetRowsInvalid` (the
-    refused upload is kept with its fix-it workbook: commit).
+    Raises `DatasetFileRefused` for a file refused as a whole (nothing is kept: roll back).
     """
     require_editable(actor=actor, assessment=assessment)
+    try:
+        screen_file(data, filename=filename, limits=settings.limits)
+    except DatasetRefused as exc:
+        raise DatasetFileRefused(str(exc)) from exc
     upload = DatasetUpload(
         assessment_id=assessment.id,
         kind=kind,
@@ -303,19 +325,7 @@ def receive(
         created_at=now,
     )
     session.add(upload)
-    if len(data) > settings.sync_max_bytes:
-        return _queue(session=session, store=store, actor=actor, upload=upload, data=data, now=now)
-    return _check(
-        session=session,
-        store=store,
-        actor=actor,
-        assessment=assessment,
-        upload=upload,
-        data=data,
-        settings=settings,
-        progress=_no_progress,
-        now=now,
-    )
+    return _queue(session=session, store=store, actor=actor, upload=upload, data=data, now=now)
 
 
 def _queue(
@@ -358,9 +368,9 @@ def check_queued(
     progress: Progress,
     now: datetime,
 ) -> DatasetVersion:
-    """The job's part: check a stored upload as `receive` checks a small one."""
+    """The job's part: read and check every row of a stored upload."""
     assessment = session.get(Assessment, upload.assessment_id)
-    actor = _uploader(session=session, upload=upload)
+    actor = actor_of_user(session, upload.uploaded_by_id)
     try:
         require_editable(actor=actor, assessment=assessment)
         data = store.read(upload.file_sha256)
@@ -424,17 +434,13 @@ def outcome(upload: DatasetUpload, version: DatasetVersion | None = None) -> dic
         result.update(
             problems=upload.problem_total,
             rows_with_problems=upload.problem_rows,
+            problems_url=f"{base}/problems",
             report_url=f"{base}/report.xlsx",
             detail=upload.detail,
         )
     elif upload.status is UploadStatus.refused:
         result.update(detail=upload.detail)
     return result
-
-
-def _uploader(*, session: Session, upload: DatasetUpload) -> Actor:
-    user = session.get(User, upload.uploaded_by_id)
-    return Actor(user=user, organisation=session.get(Organisation, user.organisation_id))
 
 
 def _check(

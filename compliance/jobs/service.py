@@ -68,6 +68,7 @@ def _forget_after_rollback(session: Session) -> None:
 BUILTIN_TASK_MODULES: tuple[str, ...] = (
     "compliance.jobs.maintenance",
     "compliance.incidents.tasks",
+    "compliance.assessments.tasks",
     "compliance.datasets.tasks",
     "compliance.screening.tasks",
     "compliance.certificates.tasks",

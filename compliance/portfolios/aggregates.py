@@ -13,6 +13,7 @@ from compliance.portfolios.briefing import (
     Share,
     YearCount,
 )
+from reports.briefing_texts import NO_CERTIFICATE, UNKNOWN
 from scoring import Rules, Tier
 
 TOP_ENGAGE = 10
@@ -39,7 +40,7 @@ def _shares(pairs: Iterable[tuple[str, str, float]]) -> list[Share]:
 def aggregates(findings: Sequence[HoldingFinding], *, rules: Rules) -> Aggregates:
     def tier_label(finding: HoldingFinding) -> str:
         if finding.tier == NO_TIER:
-            return "No certificate in force"
+            return NO_CERTIFICATE
         return rules.tier(Tier(finding.tier)).label
 
     by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -55,11 +56,9 @@ def aggregates(findings: Sequence[HoldingFinding], *, rules: Rules) -> Aggregate
         resolved=sum(1 for f in findings if f.organisation_id is not None),
         certified_weight=round(sum(f.weight for f in findings if f.tier != NO_TIER), 4),
         by_tier=_shares((f.tier, tier_label(f), f.weight) for f in findings),
-        by_sector=_shares(
-            (f.sector or "unknown", f.sector or "Unknown", f.weight) for f in findings
-        ),
+        by_sector=_shares((f.sector or "unknown", f.sector or UNKNOWN, f.weight) for f in findings),
         by_country=_shares(
-            (f.country or "unknown", f.country or "Unknown", f.weight) for f in findings
+            (f.country or "unknown", f.country or UNKNOWN, f.weight) for f in findings
         ),
         severe_exposure=round(sum(f.weight for f in findings if f.severe_incidents), 4),
         incident_exposure=round(sum(f.weight * f.severe_incidents for f in findings) / 100, 4),

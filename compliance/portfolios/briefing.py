@@ -2,6 +2,11 @@
 changed since the previous run. These models are stored as a run's `results` and `changes`
 (JSON), served as `briefing.json`, and turned into plain rows for the PDF and xlsx renderers.
 
+What a red flag, data gap, engagement question or context reason says is kept twice: as a code
+with its parameters (`code`, `params`), which the PDF and xlsx word in the language of the run
+(`reports.briefing_texts`), and in English (`label`, `topic`/`text`/`why`, `reasons`), the
+machine-readable form the JSON and the web page show.
+
 Only public data goes in: incidents as `IncidentPublic` shows them (pseudonymous reference,
 month, region, bands), certificates as the public register shows them. Protected incident
 fields (names, contacts, exact places, narratives) never reach these models.
@@ -10,8 +15,11 @@ fields (names, contacts, exact places, narratives) never reach these models.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
+
+PARAMS = "What the text says as data (counts, references, codes), to word it in a language"
 
 
 class CertificateFinding(BaseModel):
@@ -49,12 +57,24 @@ class IncidentFinding(BaseModel):
 
 class RedFlag(BaseModel):
     code: str
-    label: str
+    label: str = Field(description="In English")
+    params: dict[str, Any] = Field(default_factory=dict, description=PARAMS)
 
 
 class DataGap(BaseModel):
     code: str
-    label: str
+    label: str = Field(description="In English")
+    params: dict[str, Any] = Field(default_factory=dict, description=PARAMS)
+
+
+class ContextFactor(BaseModel):
+    """One reason of a context finding as data (a fixed list, or an incident record)."""
+
+    code: str = Field(
+        description="fixed_countries, fixed_sectors, fixed_country, country_record, "
+        "region_record or sector_record"
+    )
+    params: dict[str, Any] = Field(default_factory=dict, description=PARAMS)
 
 
 class ContextFinding(BaseModel):
@@ -65,14 +85,19 @@ class ContextFinding(BaseModel):
     basis: str = Field(description="sites (the listed sites) or home (country and sector)")
     sites: int
     sites_high: int
-    reasons: list[str]
+    reasons: list[str] = Field(description="In English")
+    factors: list[ContextFactor] = Field(
+        default_factory=list, description="The reasons as data, in the same order"
+    )
 
 
 class EngagementQuestion(BaseModel):
     ref: str = Field(description="Question id of the questionnaire, or a generic key")
-    topic: str
-    text: str
-    why: str
+    topic: str = Field(description="In English")
+    text: str = Field(description="In English")
+    why: str = Field(description="In English")
+    code: str = Field("", description="indicator, generic, incident or challenge")
+    params: dict[str, Any] = Field(default_factory=dict, description=PARAMS)
 
 
 class HoldingFinding(BaseModel):

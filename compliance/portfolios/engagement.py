@@ -17,8 +17,8 @@ from compliance.portfolios.briefing import (
     IncidentFinding,
 )
 from compliance.scores import service as score_service
-from questionnaires.model import translate
 from questionnaires.registry import default_registry
+from reports import briefing_texts
 from scoring import AssessmentFacts, EvidenceFacts, Rules, canonical_json
 from scoring.engine import indicator_scores
 from scoring.result import IndicatorStatus
@@ -26,32 +26,18 @@ from scoring.result import IndicatorStatus
 QUESTIONS_PER_HOLDING = 6
 FAILING_SHARE = 0.5  # an indicator earning less than this share of its points "fails"
 
-GENERIC_QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "generic:policy",
-        "Policy",
-        "Have you published a policy commitment that recognises the legitimate role of human "
-        "rights defenders and says you will not tolerate attacks against them?",
-    ),
-    (
-        "generic:due_diligence",
-        "Due diligence",
-        "How do you identify and assess risks to defenders in your operations and value chain, "
-        "and where do you apply heightened due diligence?",
-    ),
-    (
-        "generic:grievance",
-        "Grievance and remedy",
-        "Which grievance mechanism can defenders and communities use safely, and how do you "
-        "provide remedy when harm occurs?",
-    ),
-    (
-        "generic:assessment",
-        "Certification",
-        "Will you complete an HRD Sentinel self-assessment so that your practice can be "
-        "reviewed and certified?",
-    ),
-)
+# The questions asked when there is no approved assessment to draw from; their wording is in
+# `reports.briefing_texts.GENERIC_QUESTIONS`.
+GENERIC_TOPICS = ("policy", "due_diligence", "grievance", "assessment")
+
+
+def _question(ref: str, code: str, params: dict[str, Any]) -> EngagementQuestion:
+    """A question as data, with its English wording (the PDF and xlsx word it in the run's
+    language from the same code and parameters)."""
+    words = briefing_texts.question(code, params)
+    if words is None:
+        raise ValueError(f"no wording for the {code} question {ref}")
+    return EngagementQuestion(ref=ref, code=code, params=params, **words._asdict())
 
 
 def _facts_of(
@@ -126,22 +112,21 @@ def engagement_from_score(
     )
     questions = []
     for weak in weak_indicators(_facts_of(assessment, answers, evidence), rules, as_of):
-        question = definition.question(weak.question_id)
-        section = definition.section(weak.section_id)
-        if question is None:
+        if definition.question(weak.question_id) is None:
             continue
-        why = (
-            "Not answered in the approved assessment."
-            if weak.lacking
-            else f"Earns {100 * weak.share:.0f}% of the indicator's points "
-            f"(up to {weak.gain:.1f} points of the total with full credit)."
-        )
         questions.append(
-            EngagementQuestion(
-                ref=weak.question_id,
-                topic=translate(section.title, "en") if section else weak.section_id,
-                text=translate(question.text, "en"),
-                why=why,
+            _question(
+                weak.question_id,
+                "indicator",
+                {
+                    "questionnaire": definition.key,
+                    "version": definition.version,
+                    "question": weak.question_id,
+                    "section": weak.section_id,
+                    "lacking": weak.lacking,
+                    "share": round(100 * weak.share),  # percent, rounded as it is shown
+                    "gain": round(weak.gain, 1),
+                },
             )
         )
         if len(questions) >= QUESTIONS_PER_HOLDING:
@@ -151,10 +136,12 @@ def engagement_from_score(
     return questions
 
 
-def generic_questions(reason: str) -> list[EngagementQuestion]:
+def generic_questions(reason: str = "no_approved_assessment") -> list[EngagementQuestion]:
+    """The generic questions, with why they are asked (a code of
+    `reports.briefing_texts.GENERIC_REASONS`)."""
     return [
-        EngagementQuestion(ref=ref, topic=topic, text=text, why=reason)
-        for ref, topic, text in GENERIC_QUESTIONS
+        _question(f"generic:{key}", "generic", {"key": key, "reason": reason})
+        for key in GENERIC_TOPICS
     ]
 
 
@@ -164,23 +151,22 @@ def incident_questions(
     questions = []
     for incident in [i for i in incidents if i.severe][:2]:
         questions.append(
-            EngagementQuestion(
-                ref=f"incident:{incident.ref}",
-                topic="Incident response",
-                text=f"What did your investigation of incident {incident.ref} "
-                f"({incident.most_severe.replace('_', ' ')}, {incident.occurred_on}, "
-                f"{incident.country}) find, and what remedy has been provided?",
-                why=f"A {incident.match_status} match of a severe incident.",
+            _question(
+                f"incident:{incident.ref}",
+                "incident",
+                {
+                    "ref": incident.ref,
+                    "attack_type": incident.most_severe,
+                    "occurred_on": incident.occurred_on,
+                    "country": incident.country,
+                    "match_status": incident.match_status,
+                },
             )
         )
     if certificate is not None and certificate.under_challenge:
         questions.append(
-            EngagementQuestion(
-                ref=f"challenge:{certificate.cert_id}",
-                topic="Challenge",
-                text=f"How are you responding to the challenge admitted against certificate "
-                f"{certificate.cert_id}?",
-                why="An admitted challenge stands against the certificate.",
+            _question(
+                f"challenge:{certificate.cert_id}", "challenge", {"cert_id": certificate.cert_id}
             )
         )
     return questions

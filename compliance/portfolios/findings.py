@@ -26,6 +26,7 @@ from compliance.incidents.models import IncidentPublic, IncidentRecord
 from compliance.portfolios import aggregates, engagement, holding_data
 from compliance.portfolios.briefing import (
     CertificateFinding,
+    ContextFactor,
     ContextFinding,
     DataGap,
     EngagementQuestion,
@@ -37,6 +38,7 @@ from compliance.portfolios.models import PortfolioHolding, Resolution
 from compliance.scores import service as score_service
 from compliance.screening import context as screening_context
 from compliance.screening.entities import site_sector
+from reports import briefing_texts
 from scoring import Rules, Tier
 
 LOOKBACK_YEARS = 5
@@ -134,6 +136,46 @@ def _certificate_finding(
     )
 
 
+def recorded_factors(
+    report: matching.ContextRiskReport,
+    *,
+    country: str | None,
+    region: str | None = None,
+    sector: str | None = None,
+) -> list[ContextFactor]:
+    """The reasons `report.assess` gives for a place and sector, as data: each country, region
+    and sector whose incident record is above low, in the same order."""
+    factors = []
+    code = country.upper() if country else None
+    if code and code in report.by_country:
+        factors.append(("country_record", {"country": code}, report.by_country[code]))
+    for key in sorted(matching.region_keys(region)) if code else ():
+        if (code, key) in report.by_region:
+            where = {"region": region, "country": code}
+            factors.append(("region_record", where, report.by_region[(code, key)]))
+    sector_key = matching.normalise_sector(sector)
+    if sector_key in report.by_sector:
+        factors.append(("sector_record", {"sector": sector_key}, report.by_sector[sector_key]))
+    return [
+        ContextFactor(
+            code=kind,
+            params={
+                **where,
+                "level": risk.level,
+                "incidents": risk.incidents,
+                "rate": round(risk.recent_rate, 1),
+            },
+        )
+        for kind, where, risk in factors
+        if risk.level != "low"
+    ]
+
+
+def _context(factors: Sequence[ContextFactor], **finding: Any) -> ContextFinding:
+    reasons = [briefing_texts.context_reason(f.code, f.params) or f.code for f in factors]
+    return ContextFinding(**finding, reasons=reasons, factors=list(factors))
+
+
 def context_finding(
     *,
     sites: Sequence[Mapping[str, Any]] | None,
@@ -145,48 +187,53 @@ def context_finding(
     order = {"low": 0, "elevated": 1, "high": 2}
     if sites:
         listed = dataset_risk.site_risk(sites)
-        reasons: list[str] = []
+        factors: list[ContextFactor] = []
         if listed.countries:
-            reasons.append("high-risk countries (fixed list): " + ", ".join(listed.countries))
+            factors.append(
+                ContextFactor(code="fixed_countries", params={"countries": list(listed.countries)})
+            )
         if listed.sectors:
-            reasons.append("high-risk sectors (fixed list): " + ", ".join(listed.sectors))
+            factors.append(
+                ContextFactor(code="fixed_sectors", params={"sectors": list(listed.sectors)})
+            )
         level, high = "low", 0
         for site in sites:
-            verdict = report.assess(
-                country=site.get("country"),
-                region=site.get("admin_region"),
-                sector=site_sector(site.get("site_type")),
-            )
+            where = {
+                "country": site.get("country"),
+                "region": site.get("admin_region"),
+                "sector": site_sector(site.get("site_type")),
+            }
+            verdict = report.assess(**where)
             fixed = dataset_risk.site_risk([site]).high
             if verdict.heightened_due_diligence or fixed:
                 high += 1
             site_level = "high" if (verdict.heightened_due_diligence or fixed) else verdict.level
             level = max(level, site_level, key=order.__getitem__)
-            for reason in verdict.reasons:
-                if reason not in reasons and len(reasons) < 6:
-                    reasons.append(reason)
-        return ContextFinding(
+            for factor in recorded_factors(report, **where):
+                if factor not in factors and len(factors) < 6:
+                    factors.append(factor)
+        return _context(
+            factors,
             level=level,
             heightened_due_diligence=high > 0,
             basis="sites",
             sites=len(sites),
             sites_high=high,
-            reasons=reasons,
         )
     verdict = report.assess(country=country, sector=sector)
-    reasons = list(verdict.reasons)
+    factors = recorded_factors(report, country=country, sector=sector)
     level = verdict.level
     heightened = verdict.heightened_due_diligence
     if country and country.upper() in dataset_risk.HIGH_RISK_COUNTRIES:
-        reasons.insert(0, f"high-risk country (fixed list): {country.upper()}")
+        factors.insert(0, ContextFactor(code="fixed_country", params={"country": country.upper()}))
         level, heightened = "high", True
-    return ContextFinding(
+    return _context(
+        factors[:6],
         level=level,
         heightened_due_diligence=heightened,
         basis="home",
         sites=0,
         sites_high=0,
-        reasons=reasons[:6],
     )
 
 
@@ -254,14 +301,7 @@ def screen_holdings(
         context = None
         incident_findings: list[IncidentFinding] = []
         if not resolved:
-            gaps.append(
-                DataGap(
-                    code="unresolved",
-                    label="Not matched to a known organisation: map it by hand to screen it."
-                    if holding.resolution is not Resolution.ambiguous
-                    else "Several organisations could be meant: choose one to screen it.",
-                )
-            )
+            gaps.append(_gap("unresolved", ambiguous=holding.resolution is Resolution.ambiguous))
         else:
             stored = certificates.get(organisation.id)
             if stored is not None:
@@ -305,9 +345,7 @@ def screen_holdings(
                     )
                 questions = list(questions_of[organisation.id])
             else:
-                questions = engagement.generic_questions(
-                    "No approved assessment to draw questions from."
-                )
+                questions = engagement.generic_questions("no_approved_assessment")
             questions = engagement.incident_questions(incident_findings, certificate) + questions
         confirmed = sum(1 for i in incident_findings if i.match_status == "confirmed")
         finding = HoldingFinding(
@@ -343,6 +381,16 @@ def screen_holdings(
     return findings
 
 
+def _flag(code: str, **params: Any) -> RedFlag:
+    """A red flag as data, with its English label (the PDF and xlsx word it in the run's
+    language from the same code and parameters)."""
+    return RedFlag(code=code, label=briefing_texts.red_flag(code, params) or code, params=params)
+
+
+def _gap(code: str, **params: Any) -> DataGap:
+    return DataGap(code=code, label=briefing_texts.data_gap(code, params) or code, params=params)
+
+
 def _red_flags(
     *,
     certificate: CertificateFinding | None,
@@ -352,44 +400,24 @@ def _red_flags(
     flags = []
     severe = [i for i in incidents if i.match_status == "confirmed" and i.severe]
     if severe:
-        kinds = sorted({i.most_severe.replace("_", " ") for i in severe})
         flags.append(
-            RedFlag(
-                code="severe_incident",
-                label=f"{len(severe)} confirmed severe incident(s) in the last "
-                f"{LOOKBACK_YEARS} years: {', '.join(kinds)}",
+            _flag(
+                "severe_incident",
+                count=len(severe),
+                years=LOOKBACK_YEARS,
+                attack_types=sorted({i.most_severe for i in severe}),
             )
         )
     alleged = [i for i in incidents if i.match_status == "suggested" and i.severe]
     if alleged:
-        flags.append(
-            RedFlag(
-                code="severe_allegation",
-                label=f"{len(alleged)} severe incident(s) matched by screening, awaiting review",
-            )
-        )
+        flags.append(_flag("severe_allegation", count=len(alleged)))
     if certificate is not None:
         if certificate.status in ("suspended", "revoked", "expired"):
-            flags.append(
-                RedFlag(
-                    code=f"certificate_{certificate.status}",
-                    label=f"Certificate {certificate.cert_id} is {certificate.status}",
-                )
-            )
+            flags.append(_flag(f"certificate_{certificate.status}", cert_id=certificate.cert_id))
         if certificate.under_challenge:
-            flags.append(
-                RedFlag(
-                    code="under_challenge",
-                    label=f"Certificate {certificate.cert_id} is under an admitted challenge",
-                )
-            )
+            flags.append(_flag("under_challenge", cert_id=certificate.cert_id))
     if (certificate is None or certificate.status != "active") and high_risk:
-        flags.append(
-            RedFlag(
-                code="uncertified_high_risk",
-                label="No certificate in force in a high-risk sector or country",
-            )
-        )
+        flags.append(_flag("uncertified_high_risk"))
     return flags
 
 
@@ -402,16 +430,9 @@ def _gaps(
 ) -> list[DataGap]:
     gaps = []
     if assessment is None:
-        gaps.append(
-            DataGap(
-                code="no_assessment",
-                label="Assessment in progress, not yet approved"
-                if any_assessment
-                else "No assessment: the company has not assessed its practice",
-            )
-        )
+        gaps.append(_gap("no_assessment", in_progress=any_assessment))
     elif not has_sites:
-        gaps.append(DataGap(code="no_sites", label="No list of project sites"))
+        gaps.append(_gap("no_sites"))
     if certificate is not None and certificate.status == "expired":
-        gaps.append(DataGap(code="certificate_expired", label="Certificate expired"))
+        gaps.append(_gap("certificate_expired"))
     return gaps

@@ -1,11 +1,11 @@
 """Portfolios of an investor: receiving uploads, importing them in a job, mapping holdings.
 
-An upload never touches the holdings in the request. Small files are checked at once so that
-bad rows are answered with 422 at once (their problems and fix-it workbook are kept on the
-portfolio); every good file is stored and imported by the job "portfolio.import", which checks
-it again, replaces the holdings in one transaction, resolves them to known organisations and
-starts a screening run (`runs.start`). A refused or invalid upload leaves the holdings of the
-previous accepted upload exactly as they were.
+An upload never touches the holdings in the request: the file is screened as a whole (a 422 at
+once for a file we would never read), stored, and imported by the job "portfolio.import", which
+checks every row (keeping the problems and the fix-it workbook on the portfolio), replaces the
+holdings in one transaction, resolves them to known organisations and starts a screening run
+(`runs.start`). A refused or invalid upload leaves the holdings of the previous accepted upload
+exactly as they were.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from sqlmodel import Session, select
 from compliance import policy
 from compliance.accounts.actor import Actor
 from compliance.accounts.models import Organisation
-from compliance.api import PREFIX
+from compliance.api import PREFIX, job_url
 from compliance.audit import service as audit
-from compliance.datasets import DatasetInvalid, DatasetProblem, DatasetRefused, UploadLimits
+from compliance.datasets import DatasetInvalid, DatasetRefused, UploadLimits, screen_file
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.jobs import service as job_service
 from compliance.pagination import paginate
@@ -73,19 +73,11 @@ class PortfolioFileRefused(InvalidInput):
     """The file as a whole cannot be used (not a workbook, wrong encoding, no rows...)."""
 
 
-class PortfolioRowsInvalid(InvalidInput):
-    """Some rows are wrong; the problems and the fix-it workbook are kept on the portfolio."""
-
-    portfolio_id: int | None = None
-
-
 @dataclass(frozen=True)
 class PortfolioSettings:
-    """Ceilings of one upload, the size above which it is checked only by the job, and how far
-    the weights may be from 100 %."""
+    """Ceilings of one upload, and how far the weights may be from 100 %."""
 
     max_bytes: int = 16 * 2**20
-    sync_max_bytes: int = 2**20
     weight_tolerance: float = 1.0
     limits: UploadLimits = field(default_factory=UploadLimits)
 
@@ -94,7 +86,6 @@ class PortfolioSettings:
         max_bytes = int(config["PORTFOLIO_MAX_BYTES"])
         return cls(
             max_bytes=max_bytes,
-            sync_max_bytes=int(config["PORTFOLIO_SYNC_MAX_BYTES"]),
             weight_tolerance=float(config["PORTFOLIO_WEIGHT_TOLERANCE"]),
             limits=UploadLimits(
                 max_rows=int(config["PORTFOLIO_MAX_ROWS"]),
@@ -107,10 +98,6 @@ class PortfolioSettings:
 
 def portfolio_url(portfolio_id: int) -> str:
     return f"{PREFIX}/portfolios/{portfolio_id}"
-
-
-def job_url(job_id: str) -> str:
-    return f"{PREFIX}/jobs/{job_id}"
 
 
 def _no_progress(_percent: int) -> None:
@@ -284,23 +271,19 @@ def receive(
 ) -> Portfolio:
     """Take an upload for a new portfolio (`portfolio` None) or to replace the holdings of one.
 
-    Raises `PortfolioFileRefused` (nothing is kept: roll back) or `PortfolioRowsInvalid` (the
-    problems and the fix-it workbook are kept on the portfolio: commit). Otherwise the file is
-    stored and the import job queued (dispatched when the caller commits).
+    The file is screened as a whole (`PortfolioFileRefused`: nothing is kept, roll back), then
+    stored and the import job queued (dispatched when the caller commits): the job reads and
+    checks the rows.
     """
     if portfolio is None:
         policy.require(actor, "portfolio.create")
     else:
         policy.require(actor, "portfolio.edit", portfolio)
+    try:
+        screen_file(data, filename=filename, limits=settings.limits)
+    except DatasetRefused as exc:
+        raise PortfolioFileRefused(str(exc)) from exc
     sha256 = hashlib.sha256(data).hexdigest()
-    problems: DatasetInvalid | None = None
-    if len(data) <= settings.sync_max_bytes:
-        try:
-            _validate(data, filename=filename, settings=settings)
-        except DatasetRefused as exc:
-            raise PortfolioFileRefused(str(exc)) from exc
-        except DatasetInvalid as exc:
-            problems = exc
     if portfolio is None:
         portfolio = Portfolio(
             organisation_id=actor.organisation_id,
@@ -316,18 +299,6 @@ def receive(
     portfolio.filename, portfolio.file_sha256, portfolio.updated_at = filename, sha256, now
     session.add(portfolio)
     session.flush()
-    if problems is not None:
-        portfolio.upload_job_id = None  # an import still queued for an older file is superseded
-        _keep_problems(
-            session=session,
-            store=store,
-            actor=actor,
-            portfolio=portfolio,
-            data=data,
-            exc=problems,
-            now=now,
-        )
-        raise rows_invalid(portfolio, problems)
     store.write(sha256, data)
     _reset_outcome(portfolio, PortfolioStatus.validating)
     job = job_service.enqueue(
@@ -356,28 +327,6 @@ def _validate(data: bytes, *, filename: str, settings: PortfolioSettings) -> Cle
         filename=filename,
         limits=settings.limits,
         weight_tolerance=settings.weight_tolerance,
-    )
-
-
-def rows_invalid(portfolio: Portfolio, exc: DatasetInvalid) -> PortfolioRowsInvalid:
-    report = f"{portfolio_url(portfolio.id)}/report.xlsx"
-    problem = PortfolioRowsInvalid(
-        f"{exc} Download the fix-it workbook at {report}.",
-        errors=[_problem_detail(problem) for problem in exc.problems],
-        headers={"Link": f'<{report}>; rel="describedby"'},
-    )
-    problem.portfolio_id = portfolio.id
-    return problem
-
-
-def _problem_detail(problem: DatasetProblem) -> ProblemDetail:
-    return ProblemDetail(
-        detail=f"{problem.problem} How to fix: {problem.fix}",
-        pointer=f"{problem.column_letter}{problem.row}",
-        sheet=problem.sheet,
-        row=problem.row,
-        column=problem.column,
-        value=problem.value,
     )
 
 

@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from compliance.accounts.actor import Actor
-from compliance.accounts.models import Organisation, User
+from compliance.accounts.actor import actor_of_user
 from compliance.api.files import file_store
 from compliance.clock import now
 from compliance.errors import NotFound, Problem
@@ -33,7 +32,7 @@ def import_portfolio(context: JobContext, *, portfolio_id: int, file_sha256: str
             store=file_store(),
             portfolio=portfolio,
             job_id=context.job.id,
-            actor=_uploader(context),
+            actor=actor_of_user(context.session, context.job.created_by_id),
             settings=portfolio_service.PortfolioSettings.from_config(current_app.config),
             progress=context.report_progress,
             now=now(),
@@ -48,11 +47,3 @@ def import_portfolio(context: JobContext, *, portfolio_id: int, file_sha256: str
         )
         session.commit()
         raise
-
-
-def _uploader(context: JobContext) -> Actor | None:
-    user_id = context.job.created_by_id
-    user = context.session.get(User, user_id) if user_id is not None else None
-    if user is None:
-        return None
-    return Actor(user=user, organisation=context.session.get(Organisation, user.organisation_id))

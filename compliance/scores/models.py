@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from compliance.assessments.models import Assessment, AssessmentStatus
 from scoring import EvidenceLevel, Link, Score, Tier, Verification
-from scoring.result import IndicatorStatus
+from scoring.result import IndicatorStatus, IndicatorTask
 from scoring.rules import Method
 
 
@@ -114,9 +114,20 @@ class ConfidencePublic(BaseModel):
 class TierStepPublic(BaseModel):
     kind: str = Field(description="cap, wait, indicator or incident_response")
     ref: str
-    action: str
+    action: str = Field(description="What to do, in English; options are named by their labels")
     points: float
     lifts_on: date | None = None
+    task: IndicatorTask | None = Field(
+        default=None, description="For an indicator: what it needs next"
+    )
+    options: list[str] = Field(
+        default=[], description="For an indicator: the option keys that earn full credit"
+    )
+    missing: list[str] = Field(
+        default=[],
+        description="For an incident response: the parts not yet evidenced "
+        "(public_answer, investigation, remedy)",
+    )
 
 
 class TierPathPublic(BaseModel):

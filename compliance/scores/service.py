@@ -15,7 +15,7 @@ from compliance.errors import Conflict
 from compliance.screening import facts as screening_facts
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntry, LogEntryKind
-from questionnaires.model import Questionnaire
+from questionnaires.model import Questionnaire, translate
 from questionnaires.visibility import visible_question_ids
 from scoring import (
     AssessmentFacts,
@@ -103,11 +103,23 @@ def question_facts(
     )
 
 
+def option_labels(definition: Questionnaire, language: str = "en") -> dict[str, dict[str, str]]:
+    """The options of every choice question by key, with their labels in `language` (English
+    where a translation is missing)."""
+    return {
+        question.id: {choice.key: translate(choice.label, language) for choice in choices}
+        for question in definition.questions
+        if (choices := question.all_choices)
+    }
+
+
 def score_assessment(*, session: Session, assessment: Assessment, as_of: date) -> Score:
-    """The assessment's score on `as_of` under the methodology in force."""
+    """The assessment's score on `as_of` under the methodology in force; its steps name the
+    questionnaire's options by their English labels, as a person reads them."""
     facts = assessment_facts(session=session, assessment=assessment)
+    labels = option_labels(assessment_service.questionnaire_of(assessment))
     try:
-        return score(facts, rules(), as_of)
+        return score(facts, rules(), as_of, option_labels=labels)
     except NoRulesForQuestionnaire as exc:
         raise Conflict(str(exc)) from exc
 

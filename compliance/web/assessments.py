@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
@@ -15,7 +15,8 @@ from compliance.assessments import service as assessment_service
 from compliance.assessments import workbooks
 from compliance.assessments.models import EDITABLE, Assessment, AssessmentCreate
 from compliance.clock import now
-from compliance.errors import InvalidInput
+from compliance.errors import Conflict, InvalidInput
+from compliance.jobs.models import Job, JobStatus
 from compliance.web import bp, i18n, login_required
 from compliance.web.forms import ConfirmForm
 from questionnaires.model import AnswerType
@@ -83,6 +84,7 @@ def assessment(assessment_id: int):
         missing=missing,
         form=ConfirmForm(),
         editable=item.status in EDITABLE and policy.allowed(actor, "assessment.edit", item),
+        import_job=workbooks.import_job(session=db.session(), assessment=item),
     )
 
 
@@ -227,29 +229,65 @@ def import_workbook(assessment_id: int):
     item = _visible(assessment_id, "assessment.edit")
     session = db.session()
     limits = WorkbookLimits(max_bytes=current_app.config["WORKBOOK_MAX_BYTES"])
+    upload = request.files.get("file")
     try:
-        data = read_upload(request.files.get("file"), max_bytes=limits.max_bytes, what="workbook")
-        count = workbooks.import_answers(
+        data = read_upload(upload, max_bytes=limits.max_bytes, what="workbook")
+        workbooks.receive_workbook(
             session=session,
             store=file_store(),
             actor=current_actor(),
             assessment=item,
             data=data,
+            filename=assessment_service.safe_filename(upload.filename),
             limits=limits,
-            now=now(),
         )
-    except workbooks.WorkbookInvalid as exc:
-        session.commit()
-        return render_template(
-            "assessments/workbook_problems.html", assessment=item, problem=exc
-        ), 422
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         session.rollback()
         flash(gettext("Workbook not imported: %(detail)s", detail=exc.detail))
-    else:
-        session.commit()
-        flash(gettext("Imported %(count)s answers from the workbook.", count=count))
-    return redirect(url_for("web.assessment", assessment_id=item.id))
+        return assessment(item.id), exc.status  # the page at once, saying what was refused
+    session.commit()
+    flash(
+        gettext(
+            "%(filename)s is being imported. This page shows the result when the import is done.",
+            filename=assessment_service.safe_filename(upload.filename),
+        )
+    )
+    return redirect(url_for("web.assessment", assessment_id=item.id) + "#excel-heading")
+
+
+@bp.get("/assessments/<int:assessment_id>/workbook/progress.json")
+@login_required
+def workbook_progress(assessment_id: int):
+    """Polled by static/js/job-progress.js while the last workbook sent is being imported."""
+    item = _visible(assessment_id, "assessment.read")
+    job = workbooks.import_job(session=db.session(), assessment=item)
+    running = job is not None and job.status in (JobStatus.queued, JobStatus.running)
+    return jsonify(
+        {
+            "active": running,
+            "label": import_label(job) if running else "",
+            "percent": job.progress if running else 100,
+        }
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/workbook/problems")
+@login_required
+def workbook_problems(assessment_id: int):
+    """Every problem the last import found in the workbook's cells."""
+    item = _visible(assessment_id, "assessment.read")
+    job = workbooks.import_job(session=db.session(), assessment=item)
+    result = job.result if job is not None and job.result else {}
+    if result.get("outcome") != "invalid":
+        abort(404)
+    return render_template(
+        "assessments/workbook_problems.html", assessment=item, errors=result["errors"]
+    )
+
+
+@bp.app_template_global()
+def import_label(job: Job) -> str:
+    return gettext("Importing %(filename)s", filename=job.params.get("filename", ""))
 
 
 @bp.post("/assessments/<int:assessment_id>/submit")
@@ -261,7 +299,7 @@ def submit_assessment(assessment_id: int):
         assessment_service.submit(
             session=session, actor=current_actor(), assessment=item, now=now()
         )
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:
         session.rollback()
         flash(gettext("Not submitted: %(detail)s", detail=exc.detail))
     else:

@@ -31,6 +31,7 @@ from compliance.storage import FileStore
 from compliance.web import login_required
 from compliance.web.i18n import language
 from compliance.web.portfolios import progress_of
+from reports.briefing_texts import localize
 
 bp = Blueprint("web_briefings", __name__)
 
@@ -95,7 +96,10 @@ def briefing(portfolio_id: int):
     if data is not None:
         for key in options:
             options[key] = sorted({h.get(key) or "" for h in data["holdings"]} - {""})
-        holdings = select_holdings(data["holdings"], request.args)
+        chosen = select_holdings(data["holdings"], request.args)  # on the stored codes and labels
+        data = localize(data, language())  # then worded in the page's language
+        worded = {holding["position"]: holding for holding in data["holdings"]}
+        holdings = [worded[holding["position"]] for holding in chosen]
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
     total = len(holdings)

@@ -153,7 +153,9 @@ def change_status(cert_id: str):
         session.commit()
         flash(
             gettext(
-                "%(cert_id)s is now %(status)s.", cert_id=record.cert_id, status=record.status.value
+                "%(cert_id)s is now %(status)s.",
+                cert_id=record.cert_id,
+                status=term(record.status, lower=True),
             )
         )
     return redirect(url_for(".certificate", cert_id=record.cert_id))

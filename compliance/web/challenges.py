@@ -36,6 +36,7 @@ from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.notifications import service as outbox
 from compliance.web import login_required
+from compliance.web.terms import term
 
 bp = Blueprint("web_challenges", __name__)
 
@@ -148,13 +149,16 @@ class ResponseForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     action = SelectField(
-        lazy_gettext("Step"), choices=[SelectChoice(a, a.replace("_", " ")) for a in DECISIONS]
+        lazy_gettext("Step"), choices=[SelectChoice(a, term(a, lower=True)) for a in DECISIONS]
     )
     reasons = TextAreaField(lazy_gettext("Reasons (published)"))
     outcome = SelectField(
         lazy_gettext("Outcome (when upholding)"),
         validate_choice=False,  # optional: the decision model says when it is needed
-        choices=[SelectChoice("", "-"), *[SelectChoice(o.value, o.value) for o in Outcome]],
+        choices=[
+            SelectChoice("", "-"),
+            *[SelectChoice(o.value, term(o, lower=True)) for o in Outcome],
+        ],
     )
     conditions = TextAreaField(lazy_gettext("Conditions (for an outcome of conditions)"))
     conditions_deadline = DateField(lazy_gettext("Conditions deadline"), validators=[Optional()])
@@ -414,7 +418,7 @@ def decide(case_number: str):
         gettext(
             "%(case_number)s is now %(state)s.",
             case_number=challenge.case_number,
-            state=challenge.state.value.replace("_", " "),
+            state=term(challenge.state, lower=True),
         )
     )
     return redirect(url_for(".case", case_number=case_number))

@@ -13,12 +13,13 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
@@ -29,14 +30,18 @@ from compliance.clock import now
 from compliance.datasets import DatasetKind
 from compliance.datasets import service as dataset_service
 from compliance.datasets.kinds import SPECS, Field
-from compliance.datasets.models import DatasetState, DatasetUpload, DatasetVersion
+from compliance.datasets.models import DatasetState, DatasetUploadPublic
 from compliance.datasets.template import accepts, template_csv, template_xlsx
 from compliance.errors import Conflict, InvalidInput
+from compliance.jobs.models import Job, JobStatus
 from compliance.web import login_required
 
 bp = Blueprint("web_datasets", __name__)
 UPLOAD_ENDPOINT = "web_datasets.upload"
-TITLES = {DatasetKind.SITES: "Project sites", DatasetKind.SUPPLIERS: "Suppliers"}
+TITLES = {
+    DatasetKind.SITES: lazy_gettext("Project sites"),
+    DatasetKind.SUPPLIERS: lazy_gettext("Suppliers"),
+}
 PROBLEMS_SHOWN = 500
 
 
@@ -48,6 +53,13 @@ class PanelEntry:
     title: str
     state: DatasetState
     fields: tuple[Field, ...]
+    percent: int  # how far the check of the first pending upload has got
+
+
+def _check_job(pending: list[DatasetUploadPublic]) -> Job | None:
+    """The job checking the first of the pending uploads, if it is still on record."""
+    first = pending[0] if pending else None
+    return db.session().get(Job, first.job_id) if first is not None and first.job_id else None
 
 
 @bp.before_request
@@ -61,15 +73,20 @@ def _dataset_body_limit() -> None:
 def dataset_panel(assessment: Assessment) -> list[PanelEntry]:
     """What the overview's 'Project sites and suppliers' panel shows, per kind."""
     session = db.session()
-    return [
-        PanelEntry(
-            kind=kind,
-            title=TITLES[kind],
-            state=dataset_service.state_of(session=session, assessment=assessment, kind=kind),
-            fields=SPECS[kind].fields,
+    entries = []
+    for kind in (DatasetKind.SITES, DatasetKind.SUPPLIERS):
+        state = dataset_service.state_of(session=session, assessment=assessment, kind=kind)
+        job = _check_job(state.pending)
+        entries.append(
+            PanelEntry(
+                kind=kind,
+                title=TITLES[kind],
+                state=state,
+                fields=SPECS[kind].fields,
+                percent=job.progress if job else 0,
+            )
         )
-        for kind in (DatasetKind.SITES, DatasetKind.SUPPLIERS)
-    ]
+    return entries
 
 
 @bp.app_template_global()
@@ -94,20 +111,6 @@ def _overview(assessment: Assessment) -> Response:
     return redirect(url_for("web.assessment", assessment_id=assessment.id) + "#datasets")
 
 
-def _stored_message(kind: DatasetKind, version: DatasetVersion) -> str:
-    diff = version.diff
-    return gettext(
-        "%(dataset)s: version %(version)s stored with %(rows)s rows "
-        "(%(added)s added, %(removed)s removed, %(modified)s changed).",
-        dataset=TITLES[kind],
-        version=version.version,
-        rows=version.row_count,
-        added=diff["added"],
-        removed=diff["removed"],
-        modified=diff["modified"],
-    )
-
-
 @bp.post("/assessments/<int:assessment_id>/datasets/<kind>")
 @login_required
 def upload(assessment_id: int, kind: str):
@@ -129,9 +132,6 @@ def upload(assessment_id: int, kind: str):
             settings=settings,
             now=now(),
         )
-    except dataset_service.DatasetRowsInvalid:
-        session.commit()
-        return _problems_page(item, dataset_kind), 422
     except (InvalidInput, Conflict) as exc:
         session.rollback()
         flash(
@@ -143,19 +143,37 @@ def upload(assessment_id: int, kind: str):
         )
         # the overview at once, with the refusal's status (no redirect hiding it)
         return current_app.view_functions["web.assessment"](assessment_id=item.id), exc.status
-    else:
-        session.commit()
-        if isinstance(received, DatasetUpload):
-            flash(
-                gettext(
-                    "%(dataset)s: the file is large, so it is being checked in the "
-                    "background. Reload this page in a minute to see the result.",
-                    dataset=TITLES[dataset_kind],
-                )
-            )
-        else:
-            flash(_stored_message(dataset_kind, received))
+    session.commit()
+    flash(
+        gettext(
+            "%(dataset)s: %(filename)s is being checked row by row. This page shows the "
+            "result when the check is done.",
+            dataset=TITLES[dataset_kind],
+            filename=received.filename,
+        )
+    )
     return _overview(item)
+
+
+@bp.get("/assessments/<int:assessment_id>/datasets/<kind>/progress.json")
+@login_required
+def progress(assessment_id: int, kind: str):
+    """Polled by static/js/job-progress.js while an upload of this kind waits for its check."""
+    item = _visible(assessment_id, "dataset.read")
+    pending = dataset_service.state_of(
+        session=db.session(), assessment=item, kind=_kind(kind)
+    ).pending
+    job = _check_job(pending)
+    running = job is None or job.status in (JobStatus.queued, JobStatus.running)
+    return jsonify(
+        {
+            "active": bool(pending) and running,
+            "label": gettext("Checking the rows of %(filename)s", filename=pending[0].filename)
+            if pending
+            else "",
+            "percent": job.progress if job else 0,
+        }
+    )
 
 
 def _problems_page(assessment: Assessment, kind: DatasetKind) -> str | None:

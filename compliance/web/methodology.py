@@ -9,21 +9,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template
-from flask_babel import force_locale
+from flask_babel import (
+    force_locale,
+)
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
+from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment
 from compliance.clock import now
 from compliance.errors import Conflict
 from compliance.scores import service as score_service
+from compliance.web import i18n
+from compliance.web.step_words import describe_step
 from questionnaires.model import Question, translate
 from questionnaires.registry import default_registry
 from reports.methodology_pdf import STYLESHEET, render_methodology_pdf
 from scoring import Rules, Score, rules_json
-from scoring.result import TierStep
 from scoring.rules import IndicatorRule, Method, RedFlagRule, WhenHidden
 
 bp = Blueprint("web_methodology", __name__)
@@ -244,6 +249,15 @@ def methodology_pdf():
 
 
 @dataclass(frozen=True)
+class StepLine:
+    """A step of the action plan as the page shows it, in the page's language."""
+
+    action: str
+    points: float
+    lifts_on: date | None
+
+
+@dataclass(frozen=True)
 class ScoreSummary:
     """What the assessment overview shows of the score."""
 
@@ -251,7 +265,7 @@ class ScoreSummary:
     provisional: bool
     tier_label: str
     target_label: str | None
-    steps: tuple[TierStep, ...]
+    steps: tuple[StepLine, ...]
     more_steps: int
     gaps: tuple[str, ...]
 
@@ -272,12 +286,24 @@ def assessment_score(assessment: Assessment) -> ScoreSummary | None:
         return None
     path = result.next_tier
     gaps = sorted(result.data_gaps, key=lambda gap: not gap.counted)
+    labels = score_service.option_labels(
+        assessment_service.questionnaire_of(assessment), i18n.language()
+    )
     return ScoreSummary(
         score=result,
         provisional=score_service.is_provisional(assessment),
         tier_label=rules.tier(result.tier).label,
         target_label=rules.tier(path.target).label if path else None,
-        steps=path.steps[:SUMMARY_STEPS] if path else (),
+        steps=tuple(
+            StepLine(
+                action=describe_step(
+                    step, rules=rules, questionnaire=result.questionnaire, labels=labels
+                ),
+                points=step.points,
+                lifts_on=step.lifts_on,
+            )
+            for step in (path.steps[:SUMMARY_STEPS] if path else ())
+        ),
         more_steps=max(0, len(path.steps) - SUMMARY_STEPS) if path else 0,
         gaps=tuple(gap.message for gap in gaps[:SUMMARY_STEPS]),
     )

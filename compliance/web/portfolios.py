@@ -106,10 +106,6 @@ def _receive(portfolio: Portfolio | None):
             settings=settings,
             now=now(),
         )
-    except portfolio_service.PortfolioRowsInvalid as exc:
-        session.commit()  # keeps the problems and the fix-it workbook
-        flash(gettext("The file was not accepted: some rows need fixing. Nothing else changed."))
-        return redirect(url_for("web_portfolios.portfolio", portfolio_id=exc.portfolio_id))
     except InvalidInput as exc:
         session.rollback()
         flash(gettext("The file was not accepted: %(detail)s", detail=exc.detail))
@@ -171,7 +167,7 @@ def progress_of(item: Portfolio) -> dict[str, Any]:
         job = _job(item.upload_job_id)
         return {
             "active": True,
-            "label": "Checking the file and matching the holdings",
+            "label": gettext("Checking the file and matching the holdings"),
             "percent": job.progress if job else 0,
         }
     newest = runs.newest(session=db.session(), portfolio_id=item.id)
@@ -179,7 +175,7 @@ def progress_of(item: Portfolio) -> dict[str, Any]:
         job = _job(newest.job_id)
         return {
             "active": True,
-            "label": f"Screening the holdings (run {newest.number})",
+            "label": gettext("Screening the holdings (run %(number)s)", number=newest.number),
             "percent": job.progress if job else 0,
         }
     failed = newest is not None and newest.status is RunStatus.failed

@@ -22,6 +22,7 @@ from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.screening import service as screening_service
 from compliance.web import i18n, login_required
+from compliance.web.terms import term
 from questionnaires.model import AnswerType
 from questionnaires.view import QuestionView, localize
 
@@ -182,7 +183,13 @@ def review_evidence(assessment_id: int, evidence_id: int):
         flash(gettext("%(ref)s not updated: %(detail)s", ref=evidence.ref, detail=exc.detail))
     else:
         session.commit()
-        flash(gettext("%(ref)s marked %(choice)s.", ref=evidence.ref, choice=choice))
+        flash(
+            gettext(
+                "%(ref)s marked %(choice)s.",
+                ref=evidence.ref,
+                choice=term(choice, "EvidenceReview", lower=True),
+            )
+        )
     return redirect(url_for("web_review.review", assessment_id=assessment.id) + "#evidence")
 
 

@@ -44,6 +44,7 @@ PAGES: dict[str, Page] = {
     "web.assessment": Page(OWNER_AND_REVIEWER, _draft()),
     "web.assessment_section": Page(OWNER_AND_REVIEWER, _draft("/sections/A")),
     "web_datasets.problems": Page(OWNER_AND_REVIEWER, _draft("/datasets/sites/problems")),
+    "web.workbook_problems": Page(OWNER_AND_REVIEWER, _draft("/workbook/problems")),
     "web_certificates.register": Page(PUBLIC, fixed("/register")),
     "web_certificates.certificate": Page(PUBLIC, lambda w: f"/certificates/{w.portfolio.cert_a}"),
     "web_certificates.verify": Page(PUBLIC, fixed("/verify")),
@@ -89,6 +90,8 @@ DOWNLOADS = {
     "web_briefings.download_pdf",
     "web_briefings.download_xlsx",
     "web_portfolios.progress",
+    "web_datasets.progress",
+    "web.workbook_progress",
     "web_portfolios.report",
 }
 

@@ -1,9 +1,11 @@
 """Every page of the web app, seen by every kind of user who may see it, with data in it and in
 its empty and error states, has no serious or critical axe-core violation, and every form
-control on it has an accessible name in the browser's accessibility tree."""
+control on it has an accessible name in the browser's accessibility tree. Empty states say what
+to do next."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -53,4 +55,17 @@ def test_empty_and_error_states_pass_axe_and_name_every_control(
     site_url: str,
     open_as: Callable[[str], Page],
 ) -> None:
-    assert _audit(open_as(role), site_url + path.format(w=a11y), status) == []
+    page = open_as(role)
+    assert _audit(page, site_url + path.format(w=a11y), status) == []
+    assert _empty_without_a_next_step(page) == []
+
+
+def _empty_without_a_next_step(page: Page) -> list[str]:
+    """The empty-state notes of the page that do not say what to do next: each must hold a
+    link, or a second sentence after saying that there is nothing."""
+    return [
+        text
+        for note in page.locator("p.empty").all()
+        if not note.locator("a").count()
+        and not re.search(r"[.:]\s+\S", (text := note.inner_text().strip()))
+    ]

@@ -1,11 +1,17 @@
-"""Answer sets that a real company could give, built from the questionnaire definition."""
+"""Answer sets that a real company could give, built from the questionnaire definition, and
+workbooks filled with them as a person would."""
 
 from __future__ import annotations
+
+import io
+
+import openpyxl
 
 from compliance.demo.answers import STRONG_ANSWERS
 from questionnaires.model import AnswerType, Question
 from questionnaires.registry import default_registry
 from questionnaires.visibility import visible_question_ids
+from questionnaires.workbook_layout import ANSWER_COLUMN, FIRST_QUESTION_ROW, ID_COLUMN
 
 
 def minimal_answer(question: Question):
@@ -43,3 +49,16 @@ def complete_answers(key: str = "company") -> dict:
 def certifiable_answers() -> dict:
     """A strong company's answers (the demo's): with evidence they reach a certifiable tier."""
     return dict(STRONG_ANSWERS)
+
+
+def fill(workbook: bytes, values: dict[str, object]) -> bytes:
+    """Type values into the answer cells of the rows whose id column matches."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    for sheet in book.worksheets:
+        for row in range(FIRST_QUESTION_ROW, sheet.max_row + 1):
+            question_id = sheet[f"{ID_COLUMN}{row}"].value
+            if question_id in values:
+                sheet[f"{ANSWER_COLUMN}{row}"] = values[question_id]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -274,3 +274,24 @@ def test_questionnaires_are_public_with_guidance_and_norms(client) -> None:
     missing = client.get("/api/v1/questionnaires/company?version=99")
     assert missing.status_code == 404
     assert client.get("/api/v1/questionnaires/nope").status_code == 404
+
+
+def test_the_list_comes_a_page_at_a_time_newest_first(client, world: World) -> None:
+    started = [
+        start(client, world, "company_a")["id"],
+        start(client, world, "company_b")["id"],
+        start(client, world, "investor", "financial_institution")["id"],
+    ]
+    headers = world["reviewer"].headers
+
+    first = client.get("/api/v1/assessments?limit=2", headers=headers).json
+    rest = client.get(
+        f"/api/v1/assessments?limit=2&cursor={first['next_cursor']}", headers=headers
+    ).json
+
+    assert [a["id"] for a in first["items"]] == started[::-1][:2]
+    assert [a["id"] for a in rest["items"]] == started[:1] and rest["next_cursor"] is None
+    own = client.get("/api/v1/assessments", headers=world["company_b"].headers).json
+    assert [a["id"] for a in own["items"]] == [started[1]] and own["next_cursor"] is None
+    forged = client.get("/api/v1/assessments?cursor=nonsense", headers=headers)
+    assert forged.status_code == 422

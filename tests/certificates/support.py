@@ -31,6 +31,7 @@ from compliance.jobs import runner
 from scoring import Tier
 from tests.assessments.support import complete_answers
 from tests.conftest import World
+from tests.support.jobs import wait_for_job
 
 __all__ = ["DEVELOPING_ANSWERS", "STRONG_ANSWERS"]
 
@@ -79,7 +80,9 @@ def submit_via_api(
             content_type="multipart/form-data",
             headers=headers,
         )
-        assert listed.status_code == 201, listed.json
+        assert listed.status_code == 202, listed.json
+        checked = wait_for_job(client, headers, listed.json["job_id"])
+        assert checked["result"]["outcome"] == "stored", checked
     submitted = client.post(f"{base}/submit", headers=headers)
     assert submitted.status_code == 200, submitted.json
     return started.json["id"]

@@ -275,7 +275,7 @@ TABLE: list[Probe] = [
     Probe(
         "POST",
         "/api/v1/assessments/<int:assessment_id>/answers.xlsx",
-        owner_edits(200),
+        owner_edits(202),
         path=_assessment("/answers.xlsx"),
         upload=_template,
     ),
@@ -367,9 +367,21 @@ TABLE: list[Probe] = [
     Probe(
         "POST",
         "/assessments/<int:assessment_id>/workbook",
-        web_edit(302),
+        web_edit(422),  # no file: the overview says so
         path=lambda s: f"/assessments/{s.assessment_id}/workbook",
         web_form=lambda identity: {},
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/workbook/progress.json",
+        web_view(200),
+        path=lambda s: f"/assessments/{s.assessment_id}/workbook/progress.json",
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/workbook/problems",
+        web_view(404),  # no workbook was refused
+        path=lambda s: f"/assessments/{s.assessment_id}/workbook/problems",
     ),
     Probe(
         "POST",
@@ -399,7 +411,7 @@ TABLE: list[Probe] = [
     Probe(
         "POST",
         "/api/v1/assessments/<int:assessment_id>/datasets/<kind>",
-        owner_edits(201),
+        owner_edits(202),
         path=_assessment("/datasets/sites"),
         upload=_sites_csv,
     ),
@@ -414,6 +426,12 @@ TABLE: list[Probe] = [
         "/api/v1/assessments/<int:assessment_id>/datasets/<kind>/rows",
         OWNER_AND_REVIEWER,
         path=_assessment("/datasets/suppliers/rows"),
+    ),
+    Probe(
+        "GET",
+        "/api/v1/assessments/<int:assessment_id>/datasets/<kind>/problems",
+        OWNER_AND_REVIEWER,
+        path=_assessment("/datasets/sites/problems"),
     ),
     Probe(
         "GET",
@@ -439,6 +457,12 @@ TABLE: list[Probe] = [
         "/assessments/<int:assessment_id>/datasets/<kind>/problems",
         web_view(404),
         path=lambda s: f"/assessments/{s.assessment_id}/datasets/sites/problems",
+    ),
+    Probe(
+        "GET",
+        "/assessments/<int:assessment_id>/datasets/<kind>/progress.json",
+        web_view(200),
+        path=lambda s: f"/assessments/{s.assessment_id}/datasets/sites/progress.json",
     ),
     Probe(
         "GET",
@@ -508,7 +532,7 @@ TABLE: list[Probe] = [
     Probe(
         "POST",
         "/api/v1/screenings",
-        signed_in(200, anonymous=401),
+        signed_in(202, anonymous=401),
         json=lambda identity: {"entities": [{"name": "Minera Alfa"}]},
     ),
     Probe("GET", "/api/v1/matches", signed_in(200, anonymous=401)),

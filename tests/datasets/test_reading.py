@@ -89,19 +89,22 @@ def test_ragged_csv_row_is_refused_with_its_line() -> None:
     assert "Line 3 has 16 values but the header has 15" in message
 
 
-@pytest.mark.parametrize(
-    ("data", "filename", "expected"),
-    [
-        (b"", "sites.xlsx", "empty"),
-        (b"   \n", "sites.csv", "empty"),
-        (b"just some words", "sites.xlsx", "not an .xlsx workbook"),
-        (b"%PDF-1.7 binary", "sites.csv", "PDF"),
-        (b"PK\x03\x04not really a zip", "sites.xlsx", "not an .xlsx workbook"),
-        (b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "sites.xlsx", "encrypted"),
-        (workbook(ROWS), "sites.xlsm", ".xlsm"),
-        (b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "sites.xls", ".xls"),
-    ],
-)
+# Files refused as a whole, with a phrase of the refusal: the request's screen refuses them too.
+UNUSABLE = [
+    (b"", "sites.xlsx", "empty"),
+    (b"   \n", "sites.csv", "empty"),
+    (b"just some words", "sites.xlsx", "not an .xlsx workbook"),
+    (b"%PDF-1.7 binary", "sites.csv", "PDF"),
+    (b"PK\x03\x04not really a zip", "sites.xlsx", "not an .xlsx workbook"),
+    (b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "sites.xlsx", "encrypted"),
+    (workbook(ROWS), "sites.xlsm", ".xlsm"),
+    (b"\xd0\xcf\x11\xe0" + b"\x00" * 600, "sites.xls", ".xls"),
+    (csv_file(ROWS, encoding="utf-16"), "sites.csv", "UTF-16"),
+    (csv_file(ROWS, encoding="cp1252"), "sites.csv", "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("data", "filename", "expected"), UNUSABLE)
 def test_files_that_are_not_usable_are_refused(data: bytes, filename: str, expected: str) -> None:
     assert expected in refusal(data, filename)
 

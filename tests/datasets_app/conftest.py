@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from werkzeug.test import encode_multipart
 from compliance import db
 from compliance.datasets.models import DatasetRow, DatasetUpload, DatasetVersion
 from tests.conftest import World
+from tests.support.jobs import wait_for_job
 
 
 @pytest.fixture
@@ -53,15 +53,36 @@ def upload(
     )
 
 
-def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    answer: dict = {}
-    while time.monotonic() < deadline:
-        answer = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if answer["status"] in ("succeeded", "failed"):
-            return answer
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s; last answer {answer}")
+def queue_upload(
+    client: FlaskClient,
+    headers: dict,
+    assessment_id: int,
+    kind: str,
+    data: bytes,
+    filename: str,
+) -> dict:
+    """Upload a file the request accepts: the 202 body, whose job checks the rows."""
+    answer = upload(client, headers, assessment_id, kind, data, filename)
+    assert answer.status_code == 202, answer.get_json()
+    body = answer.get_json()
+    assert answer.headers["Location"] == f"/api/v1/jobs/{body['job_id']}" == body["status_url"]
+    return body
+
+
+def upload_checked(
+    client: FlaskClient,
+    headers: dict,
+    assessment_id: int,
+    kind: str,
+    data: bytes,
+    filename: str,
+) -> dict:
+    """Upload a file the request accepts and wait for its check: the job's result, with
+    `outcome` "stored" or "invalid"."""
+    body = queue_upload(client, headers, assessment_id, kind, data, filename)
+    job = wait_for_job(client, headers, body["job_id"])
+    assert job["status"] == "succeeded", job
+    return job["result"]
 
 
 def stored_counts(app: Flask) -> dict[str, int]:

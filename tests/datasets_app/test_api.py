@@ -1,4 +1,7 @@
-"""Uploading suppliers and sites through the API: versions, diffs, problems, refusals."""
+"""Uploading suppliers and sites through the API: versions, diffs, problems, refusals.
+
+The request screens the file as a whole (422 at once) and queues its check (202); the job
+stores a new version or keeps every problem with the fix-it workbook."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from compliance import db
 from compliance.assessments.models import Assessment, AssessmentStatus
 from compliance.datasets import DatasetKind, validate_upload
 from reports.fixit_workbook import BAD_CELL_FILL, COMMENT_AUTHOR
+from tests.certificates.support import hold_jobs
 from tests.conftest import World
 from tests.datasets.builders import (
     SITE_HEADER,
@@ -23,7 +27,7 @@ from tests.datasets.builders import (
     supplier,
     workbook,
 )
-from tests.datasets_app.conftest import stored_counts, upload
+from tests.datasets_app.conftest import queue_upload, stored_counts, upload, upload_checked
 
 SITES = [
     SITE_HEADER,
@@ -41,10 +45,11 @@ def test_good_workbook_becomes_version_1_with_its_rows(
     client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     headers = world["company_a"].headers
-    answer = upload(client, headers, assessment_id, "sites", workbook(SITES), "sites.xlsx")
+    result = upload_checked(client, headers, assessment_id, "sites", workbook(SITES), "sites.xlsx")
 
-    assert answer.status_code == 201, answer.get_json()
-    body = answer.get_json()
+    assert (result["outcome"], result["version"], result["rows"]) == ("stored", 1, 3)
+    assert result["dataset_url"] == _base(assessment_id)
+    body = client.get(_base(assessment_id), headers=headers).get_json()["current"]
     assert (body["version"], body["row_count"], body["file_format"]) == (1, 3, "xlsx")
     assert body["summary"]["countries"] == {"CO": 1, "PE": 1, "BR": 1}
     assert (body["diff"]["added"], body["diff"]["removed"], body["diff"]["modified"]) == (3, 0, 0)
@@ -69,12 +74,11 @@ def test_utf8_csv_with_a_bom_becomes_a_suppliers_version(
         bom=True,
         delimiter=";",
     )
-    answer = upload(
-        client, world["company_a"].headers, assessment_id, "suppliers", data, "proveedores.csv"
-    )
+    headers = world["company_a"].headers
+    result = upload_checked(client, headers, assessment_id, "suppliers", data, "proveedores.csv")
 
-    assert answer.status_code == 201, answer.get_json()
-    body = answer.get_json()
+    assert result["outcome"] == "stored"
+    body = client.get(_base(assessment_id, "suppliers"), headers=headers).get_json()["current"]
     assert (body["kind"], body["version"], body["row_count"]) == ("suppliers", 1, 2)
     assert body["file_format"] == "csv" and body["summary"]["countries"] == {"PE": 1, "CO": 1}
     sites = client.get(_base(assessment_id), headers=world["company_a"].headers).get_json()
@@ -85,21 +89,18 @@ def test_second_upload_is_version_2_with_what_changed(
     client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     headers = world["company_a"].headers
-    assert (
-        upload(client, headers, assessment_id, "sites", workbook(SITES), "s.xlsx").status_code
-        == 201
-    )
+    upload_checked(client, headers, assessment_id, "sites", workbook(SITES), "s.xlsx")
     changed = [
         SITE_HEADER,
         site(Status="closed"),
         site(Name="Represa Alta", Type="dam", Country="BR", Latitude=-3.1, Longitude=-60.0),
         site(Name="Parque Eólico", Type="wind farm", Country="MX", Latitude=16.4, Longitude=-95.0),
     ]
-    answer = upload(client, headers, assessment_id, "sites", csv_file(changed), "s.csv")
+    result = upload_checked(client, headers, assessment_id, "sites", csv_file(changed), "s.csv")
 
-    assert answer.status_code == 201, answer.get_json()
-    diff = answer.get_json()["diff"]
-    assert answer.get_json()["version"] == 2
+    assert (result["outcome"], result["version"]) == ("stored", 2)
+    assert result["diff"] == {"added": 1, "removed": 1, "modified": 1, "unchanged": 1}
+    diff = client.get(_base(assessment_id), headers=headers).get_json()["current"]["diff"]
     assert (diff["added"], diff["removed"], diff["modified"], diff["unchanged"]) == (1, 1, 1, 1)
     assert [row["name"] for row in diff["details"]["added"]] == ["Parque Eólico"]
     assert [row["name"] for row in diff["details"]["removed"]] == ["Planta Sur"]
@@ -115,14 +116,11 @@ def test_second_upload_is_version_2_with_what_changed(
     assert missing.status_code == 404 and "no version 9" in missing.get_json()["detail"]
 
 
-def test_bad_rows_are_422_with_every_problem_and_a_fixit_workbook(
+def test_bad_rows_end_the_check_with_every_problem_and_a_fixit_workbook(
     app: Flask, client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     headers = world["company_a"].headers
-    assert (
-        upload(client, headers, assessment_id, "sites", workbook(SITES), "s.xlsx").status_code
-        == 201
-    )
+    upload_checked(client, headers, assessment_id, "sites", workbook(SITES), "s.xlsx")
     bad = workbook(
         [
             SITE_HEADER,
@@ -131,20 +129,24 @@ def test_bad_rows_are_422_with_every_problem_and_a_fixit_workbook(
             site(Name="C", On_Indigenous_land="yes"),
         ]
     )
-    answer = upload(client, headers, assessment_id, "sites", bad, "sites-v2.xlsx")
+    result = upload_checked(client, headers, assessment_id, "sites", bad, "sites-v2.xlsx")
 
-    assert answer.status_code == 422
-    assert answer.mimetype == "application/problem+json"
-    body = answer.get_json()
     report_url = f"{_base(assessment_id)}/report.xlsx"
-    assert report_url in body["detail"] and "nothing was stored" in body["detail"]
-    assert report_url in answer.headers["Link"]
-    located = {(e["sheet"], e["row"], e["column"], e["pointer"]) for e in body["errors"]}
+    assert (result["outcome"], result["report_url"]) == ("invalid", report_url)
+    assert "nothing was stored" in result["detail"]
+    problems = client.get(result["problems_url"], headers=headers).get_json()
+    assert problems["total"] == result["problems"] == len(problems["items"]) >= 3
+    located = {(e["sheet"], e["row"], e["column"], e["cell"]) for e in problems["items"]}
     assert ("Sites", 3, "Country", "C3") in located and ("Sites", 3, "Latitude", "E3") in located
-    assert any(e["row"] == 4 and e["column"] == "FPIC status" for e in body["errors"])
-    country = next(e for e in body["errors"] if e["column"] == "Country")
+    assert any(e["row"] == 4 and e["column"] == "FPIC status" for e in problems["items"])
+    country = next(e for e in problems["items"] if e["column"] == "Country")
     assert country["value"] == "Atlantis"
-    assert "not a country" in country["detail"] and "How to fix:" in country["detail"]
+    assert "not a country" in country["problem"] and country["fix"]
+    first = client.get(f"{result['problems_url']}?limit=1", headers=headers).get_json()
+    rest = client.get(
+        f"{result['problems_url']}?limit=50&cursor={first['next_cursor']}", headers=headers
+    ).get_json()
+    assert first["items"] + rest["items"] == problems["items"] and rest["next_cursor"] is None
 
     report = client.get(report_url, headers=headers)
     assert report.status_code == 200 and report.mimetype.endswith("spreadsheetml.sheet")
@@ -154,11 +156,11 @@ def test_bad_rows_are_422_with_every_problem_and_a_fixit_workbook(
     assert cell.fill.fgColor.rgb == BAD_CELL_FILL.fgColor.rgb
     assert cell.comment.author == COMMENT_AUTHOR and "How to fix:" in cell.comment.text
     errors = list(book["Errors"].iter_rows(values_only=True))
-    assert len(errors) - 1 == len(body["errors"])
+    assert len(errors) - 1 == problems["total"]
 
     state = client.get(_base(assessment_id), headers=headers).get_json()
     assert state["current"]["version"] == 1
-    assert state["last_refused"]["problem_total"] == len(body["errors"])
+    assert state["last_refused"]["problem_total"] == problems["total"]
     assert state["last_refused"]["report_url"] == report_url
     rows = client.get(f"{_base(assessment_id)}/rows", headers=headers).get_json()
     assert [r["data"]["name"] for r in rows["items"]] == [
@@ -168,11 +170,13 @@ def test_bad_rows_are_422_with_every_problem_and_a_fixit_workbook(
     ]
     assert stored_counts(app) == {"dataset_upload": 2, "dataset_version": 1, "dataset_row": 3}
 
-    fixed = upload(client, headers, assessment_id, "sites", workbook(SITES[:2]), "s.xlsx")
-    assert fixed.status_code == 201 and fixed.get_json()["version"] == 2
+    fixed = upload_checked(client, headers, assessment_id, "sites", workbook(SITES[:2]), "s.xlsx")
+    assert (fixed["outcome"], fixed["version"]) == ("stored", 2)
     gone = client.get(report_url, headers=headers)
     assert gone.status_code == 404 and "the last upload was accepted" in gone.get_json()["detail"]
     assert client.get(_base(assessment_id), headers=headers).get_json()["last_refused"] is None
+    cleared = client.get(result["problems_url"], headers=headers).get_json()
+    assert cleared == {"upload_id": None, "total": 0, "items": [], "next_cursor": None}
 
 
 def _latin1_csv() -> bytes:
@@ -187,9 +191,8 @@ def _latin1_csv() -> bytes:
         (_latin1_csv(), "sites.csv", "not UTF-8"),
         (b"", "sites.csv", "The file is empty"),
         (b"   \r\n", "sites.csv", "The file is empty"),
-        (csv_file([SITE_HEADER[1:], site()[1:]]), "sites.csv", "Name"),
     ],
-    ids=["not-a-workbook", "xlsm", "latin-1", "no-bytes", "blank", "missing-column"],
+    ids=["not-a-workbook", "xlsm", "latin-1", "no-bytes", "blank"],
 )
 def test_whole_file_refusals_are_clear_and_store_nothing(
     app: Flask,
@@ -231,19 +234,14 @@ def test_only_the_owner_uploads_reviewers_read_others_see_nothing(
     for who in ("company_b", "investor", "ngo"):
         headers = world[who].headers
         assert upload(client, headers, assessment_id, "sites", data, "s.csv").status_code == 404
-        for suffix in ("", "/rows", "/report.xlsx"):
+        for suffix in ("", "/rows", "/problems", "/report.xlsx"):
             assert client.get(base + suffix, headers=headers).status_code == 404
     refused = upload(client, world["reviewer"].headers, assessment_id, "sites", data, "s.csv")
     assert refused.status_code == 403
     assert upload(client, {}, assessment_id, "sites", data, "s.csv").status_code == 401
     assert client.get(base).status_code == 401
 
-    assert (
-        upload(
-            client, world["company_a"].headers, assessment_id, "sites", data, "s.csv"
-        ).status_code
-        == 201
-    )
+    upload_checked(client, world["company_a"].headers, assessment_id, "sites", data, "s.csv")
     reviewer = client.get(f"{base}/rows", headers=world["reviewer"].headers).get_json()
     assert len(reviewer["items"]) == 3
 
@@ -281,3 +279,23 @@ def test_templates_read_back_as_a_valid_file(client: FlaskClient, kind: str) -> 
     clean = validate_upload(DatasetKind(kind), answer.data, filename="template.xlsx")
     assert clean.summary.rows == 1 and not clean.summary.ignored_columns
     assert "Columns" in load_workbook(io.BytesIO(answer.data)).sheetnames
+
+
+def test_no_submission_while_an_upload_is_still_being_checked(
+    app: Flask, client: FlaskClient, world: World, assessment_id: int, monkeypatch
+) -> None:
+    """The reviewers must see the data that was sent: a check still queued blocks the submit
+    (its job would otherwise find the assessment locked and throw the upload away)."""
+    headers = world["company_a"].headers
+    held = hold_jobs(app, monkeypatch)
+    queue_upload(client, headers, assessment_id, "sites", csv_file(SITES), "my-sites.csv")
+
+    early = client.post(f"/api/v1/assessments/{assessment_id}/submit", headers=headers)
+
+    assert early.status_code == 409, early.get_json()
+    assert "my-sites.csv is still being checked" in early.get_json()["detail"]
+    held.run_all(app)
+    state = client.get(_base(assessment_id), headers=headers).get_json()
+    assert state["current"]["version"] == 1 and state["pending"] == []
+    later = client.post(f"/api/v1/assessments/{assessment_id}/submit", headers=headers)
+    assert later.status_code != 409  # what is left to answer, if anything, is another matter

@@ -1,10 +1,9 @@
-"""Uploads larger than DATASET_SYNC_MAX_BYTES are checked by the `datasets.validate` job."""
+"""Every upload is checked by the `datasets.validate` job: what it stores, keeps and refuses."""
 
 from __future__ import annotations
 
 import io
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -12,28 +11,16 @@ from openpyxl import load_workbook
 from reports.fixit_workbook import BAD_CELL_FILL
 from tests.conftest import World
 from tests.datasets.builders import SITE_HEADER, csv_file, site, workbook
-from tests.datasets_app.conftest import stored_counts, upload, wait_for_job
+from tests.datasets_app.conftest import queue_upload, stored_counts
+from tests.support.jobs import wait_for_job
 
 
-@pytest.fixture(autouse=True)
-def _every_upload_is_large(app: Flask) -> None:
-    app.config["DATASET_SYNC_MAX_BYTES"] = 64
-
-
-def _queue(client: FlaskClient, world: World, assessment_id: int, data: bytes, filename: str):
-    answer = upload(client, world["company_a"].headers, assessment_id, "sites", data, filename)
-    assert answer.status_code == 202, answer.get_json()
-    body = answer.get_json()
-    assert answer.headers["Location"] == f"/api/v1/jobs/{body['job_id']}" == body["status_url"]
-    return body
-
-
-def test_large_upload_is_checked_by_a_job_and_becomes_a_version(
+def test_upload_is_checked_by_a_job_and_becomes_a_version(
     client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     headers = world["company_a"].headers
     rows = [SITE_HEADER, site(), site(Name="Represa Alta", Type="dam", Country="BR")]
-    queued = _queue(client, world, assessment_id, workbook(rows), "sites.xlsx")
+    queued = queue_upload(client, headers, assessment_id, "sites", workbook(rows), "sites.xlsx")
 
     job = wait_for_job(client, headers, queued["job_id"])
 
@@ -48,12 +35,12 @@ def test_large_upload_is_checked_by_a_job_and_becomes_a_version(
     assert [row["data"]["name"] for row in names] == ["Mina Norte", "Represa Alta"]
 
 
-def test_large_upload_with_bad_rows_gets_its_problems_and_fixit_from_the_job(
+def test_upload_with_bad_rows_gets_its_problems_and_fixit_from_the_job(
     app: Flask, client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     headers = world["company_a"].headers
     bad = csv_file([SITE_HEADER, site(), site(Name="B", Country="Atlantis")])
-    queued = _queue(client, world, assessment_id, bad, "sites.csv")
+    queued = queue_upload(client, headers, assessment_id, "sites", bad, "sites.csv")
 
     job = wait_for_job(client, headers, queued["job_id"])
 
@@ -73,18 +60,20 @@ def test_large_upload_with_bad_rows_gets_its_problems_and_fixit_from_the_job(
     assert stored_counts(app)["dataset_version"] == 0
 
 
-def test_large_file_refused_as_a_whole_fails_the_job_with_the_reason(
+def test_file_whose_header_lacks_a_required_column_fails_the_job_with_the_reason(
     app: Flask, client: FlaskClient, world: World, assessment_id: int
 ) -> None:
+    """The request screens only what needs no reading of the sheet; the header is read by the
+    job, which refuses the file as a whole and says which column is missing."""
     headers = world["company_a"].headers
-    latin1 = csv_file([SITE_HEADER, site(Name="Peñas Blancas")], encoding="latin-1")
-    queued = _queue(client, world, assessment_id, latin1, "sites.csv")
+    no_name = csv_file([SITE_HEADER[1:], site()[1:]])
+    queued = queue_upload(client, headers, assessment_id, "sites", no_name, "sites.csv")
 
     job = wait_for_job(client, headers, queued["job_id"])
 
-    assert job["status"] == "failed" and "not UTF-8" in job["error"]
+    assert job["status"] == "failed" and "Name" in job["error"]
     state = client.get(f"/api/v1/assessments/{assessment_id}/datasets/sites", headers=headers)
     refused = state.get_json()["last_refused"]
-    assert refused["status"] == "refused" and "not UTF-8" in refused["detail"]
+    assert refused["status"] == "refused" and "Name" in refused["detail"]
     assert refused["report_url"] is None
     assert stored_counts(app)["dataset_version"] == 0

@@ -17,7 +17,7 @@ from compliance.datasets.risk import HIGH_RISK_COUNTRIES, high_risk_context, sit
 from compliance.datasets.vocabulary import COUNTRY_BY_KEY, fold
 from tests.conftest import World
 from tests.datasets.builders import SITE_HEADER, SUPPLIER_HEADER, csv_file, site, supplier
-from tests.datasets_app.conftest import upload
+from tests.datasets_app.conftest import upload_checked
 
 GLOBAL_WITNESS_CSV = Path("/work/shared/data/global_witness_led_2012_2021.csv")
 THRESHOLD = 50  # killings 2012-2021: five a year on average
@@ -83,28 +83,27 @@ def _changes(app: Flask) -> list[dict]:
         )
 
 
+def _store(
+    client: FlaskClient, headers: dict, assessment_id: int, kind: str, data: bytes, name: str
+) -> None:
+    checked = upload_checked(client, headers, assessment_id, kind, data, name)
+    assert checked["outcome"] == "stored", checked
+
+
 def test_sites_in_a_high_risk_country_set_the_flag_and_the_change_is_audited(
     app: Flask, client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     headers = world["company_a"].headers
     offices = [SITE_HEADER, site(Name="Paris HQ", Type="office", Country="France")]
-    assert (
-        upload(client, headers, assessment_id, "sites", csv_file(offices), "s.csv").status_code
-        == 201
-    )
+    _store(client, headers, assessment_id, "sites", csv_file(offices), "s.csv")
     assert not _high_risk(client, world, assessment_id) and _changes(app) == []
 
     suppliers = csv_file([SUPPLIER_HEADER, supplier(Country="Colombia")])
-    assert (
-        upload(client, headers, assessment_id, "suppliers", suppliers, "p.csv").status_code == 201
-    )
+    _store(client, headers, assessment_id, "suppliers", suppliers, "p.csv")
     assert not _high_risk(client, world, assessment_id)
 
     offices.append(site(Name="Oficina Bogotá", Type="office", Country="Colombia"))
-    assert (
-        upload(client, headers, assessment_id, "sites", csv_file(offices), "s.csv").status_code
-        == 201
-    )
+    _store(client, headers, assessment_id, "sites", csv_file(offices), "s.csv")
     assert _high_risk(client, world, assessment_id)
     assert _changes(app) == [
         {
@@ -115,9 +114,6 @@ def test_sites_in_a_high_risk_country_set_the_flag_and_the_change_is_audited(
         }
     ]
 
-    assert (
-        upload(client, headers, assessment_id, "sites", csv_file(offices[:2]), "s.csv").status_code
-        == 201
-    )
+    _store(client, headers, assessment_id, "sites", csv_file(offices[:2]), "s.csv")
     assert not _high_risk(client, world, assessment_id)
     assert [change["high_risk_context"] for change in _changes(app)] == [True, False]

@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from compliance import db
 from compliance.datasets import DatasetKind, validate_upload
 from compliance.datasets.models import DatasetUpload
+from tests.certificates.support import hold_jobs
 from tests.conftest import World, csrf_token, sign_in
 from tests.datasets.builders import SITE_HEADER, csv_file, site, workbook
-from tests.datasets_app.conftest import multipart, stored_counts, upload, wait_for_job
+from tests.datasets_app.conftest import multipart, stored_counts, upload_checked
+from tests.support.jobs import wait_for_job
 
 
 def _overview(client: FlaskClient, assessment_id: int) -> str:
@@ -33,8 +35,17 @@ def _web_upload(
     )
 
 
+def _checked(app: Flask, client: FlaskClient, world: World) -> dict:
+    """Wait for the check of the (only) upload: its job."""
+    with db.session_scope(app) as session:
+        job_id = session.execute(sa.select(DatasetUpload.job_id)).scalar_one()
+    job = wait_for_job(client, world["company_a"].headers, job_id)
+    assert job["status"] == "succeeded", job
+    return job
+
+
 def test_owner_uploads_sites_from_the_panel_and_sees_the_version(
-    client: FlaskClient, world: World, assessment_id: int
+    app: Flask, client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     sign_in(client, world["company_a"].email)
     page = _overview(client, assessment_id)
@@ -48,28 +59,38 @@ def test_owner_uploads_sites_from_the_panel_and_sees_the_version(
 
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith(f"/assessments/{assessment_id}#datasets")
+    _checked(app, client, world)
     page = _overview(client, assessment_id)
-    assert "Project sites: version 1 stored with 2 rows" in page
+    assert "Project sites: sites.xlsx is being checked row by row." in page  # the flash
     assert "Version 1: <strong>2 rows</strong> from sites.xlsx" in page
     assert "BR (1)" in page and "CO (1)" in page
+    assert 'id="dataset-sites-progress"' not in page  # nothing waits any more
 
 
-def test_large_upload_from_the_panel_is_checked_in_the_background(
-    app: Flask, client: FlaskClient, world: World, assessment_id: int
+def test_panel_shows_the_progress_of_a_check_until_it_is_done(
+    app: Flask, client: FlaskClient, world: World, assessment_id: int, monkeypatch
 ) -> None:
-    app.config["DATASET_SYNC_MAX_BYTES"] = 64
+    held = hold_jobs(app, monkeypatch)
     sign_in(client, world["company_a"].email)
     token = csrf_token(_overview(client, assessment_id))
-    data = csv_file([SITE_HEADER, site()])
-
-    answer = _web_upload(client, assessment_id, "sites", data, "sites.csv", token)
-
+    answer = _web_upload(
+        client, assessment_id, "sites", csv_file([SITE_HEADER, site()]), "sites.csv", token
+    )
     assert answer.status_code == 302
-    with db.session_scope(app) as session:
-        job_id = session.execute(sa.select(DatasetUpload.job_id)).scalar_one()
-    assert wait_for_job(client, world["company_a"].headers, job_id)["status"] == "succeeded"
+
     page = _overview(client, assessment_id)
-    assert "the file is large, so it is being checked in the background" in page
+    progress_url = f"/assessments/{assessment_id}/datasets/sites/progress.json"
+    assert '<progress id="dataset-sites-progress"' in page
+    assert f'data-poll-url="{progress_url}"' in page and "js/job-progress.js" in page
+    assert "Checking the rows of sites.csv: 0%" in page
+    polled = client.get(progress_url).get_json()
+    assert polled == {"active": True, "label": "Checking the rows of sites.csv", "percent": 0}
+
+    held.run_all(app)
+
+    assert client.get(progress_url).get_json()["active"] is False
+    page = _overview(client, assessment_id)
+    assert "dataset-sites-progress" not in page
     assert "Version 1: <strong>1 row</strong> from sites.csv" in page
 
 
@@ -86,7 +107,7 @@ def test_upload_without_a_csrf_token_is_refused(
 
 
 def test_refused_upload_shows_every_problem_and_the_fixit_workbook(
-    client: FlaskClient, world: World, assessment_id: int
+    app: Flask, client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     sign_in(client, world["company_a"].email)
     token = csrf_token(_overview(client, assessment_id))
@@ -94,20 +115,20 @@ def test_refused_upload_shows_every_problem_and_the_fixit_workbook(
 
     answer = _web_upload(client, assessment_id, "sites", bad, "my-sites.csv", token)
 
-    assert answer.status_code == 422
-    page = answer.get_data(as_text=True)
-    assert "the file was not accepted" in page and "1 problem in 1 row" in page
-    assert "&#39;Atlantis&#39; is not a country we recognise." in page
+    assert answer.status_code == 302
+    assert _checked(app, client, world)["result"]["outcome"] == "invalid"
+    overview = _overview(client, assessment_id)
+    assert "The last upload, my-sites.csv, was refused" in overview
+    assert "1 problem in 1 row" in overview
     report_link = f"/assessments/{assessment_id}/datasets/sites/report.xlsx"
-    assert report_link in page
+    assert report_link in overview
     report = client.get(report_link)
     assert report.status_code == 200
     assert load_workbook(io.BytesIO(report.data)).sheetnames == ["Errors", "my-sites"]
-
-    overview = _overview(client, assessment_id)
-    assert "The last upload, my-sites.csv, was refused" in overview
     problems = client.get(f"/assessments/{assessment_id}/datasets/sites/problems")
-    assert problems.status_code == 200 and "Atlantis" in problems.get_data(as_text=True)
+    page = problems.get_data(as_text=True)
+    assert problems.status_code == 200 and "the file was not accepted" in page
+    assert "&#39;Atlantis&#39; is not a country we recognise." in page
 
 
 def test_file_refused_as_a_whole_is_explained_on_the_overview(
@@ -126,12 +147,7 @@ def test_reviewer_sees_the_data_but_no_upload_form(
     client: FlaskClient, world: World, assessment_id: int
 ) -> None:
     data = csv_file([SITE_HEADER, site()])
-    assert (
-        upload(
-            client, world["company_a"].headers, assessment_id, "sites", data, "s.csv"
-        ).status_code
-        == 201
-    )
+    upload_checked(client, world["company_a"].headers, assessment_id, "sites", data, "s.csv")
     sign_in(client, world["reviewer"].email)
     page = _overview(client, assessment_id)
     assert "Version 1: <strong>1 row</strong>" in page

@@ -116,8 +116,7 @@ def _assert_insufficient_storage(answer) -> None:
 def test_a_full_upload_disk_answers_507_and_leaves_no_half_written_file(
     app: Flask, client: FlaskClient, world: World, small_disk: Path
 ) -> None:
-    app.config.update(UPLOAD_DIR=str(small_disk), DATASET_SYNC_MAX_BYTES=64)
-    app.config["PORTFOLIO_SYNC_MAX_BYTES"] = 16  # stored in the request, checked by the job
+    app.config.update(UPLOAD_DIR=str(small_disk))
     company = world["company_a"].headers
     started = client.post(
         "/api/v1/assessments", json={"questionnaire_key": "company"}, headers=company

@@ -5,6 +5,11 @@ endpoint it targets, and the clear refusal it must get.
 `build_request` returns the keyword arguments of `client.open` (body, content type, headers).
 Cases whose `who` starts with "web:" are sent by a signed-in browser session (with the CSRF
 token); the others with that member's bearer token (or none, for "anonymous").
+
+A dataset upload is only screened as a whole in the request (an empty, macro, encrypted or
+bombed file, a bad encoding, too many lines: 422 at once, nothing stored). A problem in its rows
+(a formula, a huge cell) is found by the job that checks the stored file: such a case is marked
+`refused_by_job`, its `status` is the request's 202, and its refusal is the job's result.
 """
 
 from __future__ import annotations
@@ -32,11 +37,16 @@ class HostileCase:
     path: str
     build_request: Callable[[], Request]
     status: int
-    detail: str  # a phrase the problem's `detail` (or the error page) must contain
+    # A phrase the problem's `detail` (or the error page) must contain; for a case refused by
+    # its job, a phrase of the problems the job found.
+    detail: str
     # Tables whose row count may grow, by how much, and how many files may be added: a refused
     # dataset keeps its refusal and fix-it workbook, by design. Empty for nearly every case.
     keeps: dict[str, int] = field(default_factory=dict)
     keeps_files: int = 0
+    # The request accepts the file (202) and queues the job that reads its rows; the refusal
+    # arrives through that job (result `outcome` "invalid", its problems at `problems_url`).
+    refused_by_job: bool = False
 
     @property
     def id(self) -> str:
@@ -82,7 +92,11 @@ LINKS = "/api/v1/assessments/{assessment_a}/evidence/links"
 FEEDS = "/api/v1/incident-feeds"
 INCIDENTS = "/api/v1/incidents"
 CHALLENGES = "/api/v1/certificates/{cert_id}/challenges"
-REFUSAL = {"dataset_upload": 1, "audit_event": 1}  # a refused dataset is recorded, by design
+# A dataset refused by its job is recorded, by design: the upload (with its problems), the job,
+# and two audit events (queued, invalid); the files kept are the stored upload and its fix-it
+# workbook.
+JOB_REFUSAL = {"dataset_upload": 1, "job": 1, "audit_event": 2}
+JOB_REFUSAL_FILES = 2
 
 XLSX_NAME = "suppliers.xlsx"
 
@@ -236,7 +250,13 @@ FILE_CASES = [
         "more than 200,000 rows",
     ),
     _suppliers(
-        "10 MB cell", files.huge_cell_workbook, 422, "problem", keeps=REFUSAL, keeps_files=1
+        "10 MB cell",
+        files.huge_cell_workbook,
+        202,
+        "longer than",
+        keeps=JOB_REFUSAL,
+        keeps_files=JOB_REFUSAL_FILES,
+        refused_by_job=True,
     ),
     HostileCase(
         "NUL bytes instead of CSV",
@@ -269,10 +289,11 @@ FORMULA_CASES = [
             "POST",
             SUPPLIERS,
             lazy_upload(lambda f=formula: files.suppliers_with_formula(f), XLSX_NAME),
-            422,
+            202,
             "formula",
-            keeps=REFUSAL,
-            keeps_files=1,
+            keeps=JOB_REFUSAL,
+            keeps_files=JOB_REFUSAL_FILES,
+            refused_by_job=True,
         )
         for key, formula in files.FORMULAS.items()
     ),
@@ -284,10 +305,12 @@ FORMULA_CASES = [
             "POST",
             ANSWERS_XLSX,
             lazy_upload(lambda f=formula: files.answers_with_formula(f), "answers.xlsx"),
-            422,
+            202,
             "formula",
-            keeps={"audit_event": 1},  # the refusal is audited; its highlighted copy kept
-            keeps_files=1,
+            # the job and its refusal are recorded; the workbook and its highlighted copy kept
+            keeps={"audit_event": 1, "job": 1},
+            keeps_files=2,
+            refused_by_job=True,
         )
         for key, formula in files.FORMULAS.items()
     ),

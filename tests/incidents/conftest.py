@@ -3,7 +3,6 @@ incident, the Global Witness file, and waiting for jobs."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,14 +102,3 @@ def global_witness_bytes() -> bytes:
     if not GLOBAL_WITNESS_CSV.exists():
         pytest.skip(f"{GLOBAL_WITNESS_CSV} is not available")
     return GLOBAL_WITNESS_CSV.read_bytes()
-
-
-def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    answer: dict = {}
-    while time.monotonic() < deadline:
-        answer = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if answer["status"] in ("succeeded", "failed"):
-            return answer
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s; last answer {answer}")

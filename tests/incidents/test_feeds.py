@@ -35,7 +35,7 @@ from compliance.incidents.models import FeedCreate, Incident, IncidentFeed, Inci
 from compliance.jobs import runner
 from compliance.jobs.models import Job
 from tests.conftest import World
-from tests.incidents.conftest import wait_for_job
+from tests.support.jobs import wait_for_job
 
 JSON_MAPPING = {
     "source": "local-watch",

@@ -29,7 +29,7 @@ from compliance.incidents.models import (
 )
 from compliance.incidents.reading import FileFormat
 from tests.conftest import World
-from tests.incidents.conftest import wait_for_job
+from tests.support.jobs import wait_for_job
 
 
 def _count(app: Flask, model) -> int:

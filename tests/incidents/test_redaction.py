@@ -16,7 +16,8 @@ from compliance import db
 from compliance.audit.models import AuditEvent
 from compliance.incidents.models import IncidentProtectedView, IncidentPublic
 from tests.conftest import World, sign_in
-from tests.incidents.conftest import SECRETS, leaked, submission, wait_for_job
+from tests.incidents.conftest import SECRETS, leaked, submission
+from tests.support.jobs import wait_for_job
 
 NOT_ENTITLED = ("anonymous", "company_a", "company_b", "investor", "ngo_b")
 GW_NAMES = ("Defensora Oculta-5521", "Defensor Escondido-6632")

@@ -128,7 +128,10 @@ def test_company_answers_lists_sites_replies_and_submits(
     _fill_workbook(workbook, rest, with_evidence=evidence_expected)
     page.get_by_label("Filled workbook (.xlsx)").set_input_files(workbook)
     page.get_by_role("button", name="Upload answers").click()
-    expect(page.get_by_role("status")).to_contain_text("answers from the workbook")
+    # Imported by a job: the section follows it, then says what was imported.
+    expect(page.locator('section[aria-labelledby="excel-heading"]')).to_contain_text(
+        "answers from the workbook", timeout=30_000
+    )
     expect(page.locator("#overall-progress")).to_have_attribute("value", "100")
 
     # Sites, with one mistake; the fix-it workbook marks it; fixed and uploaded again.
@@ -138,6 +141,10 @@ def test_company_answers_lists_sites_replies_and_submits(
     )
     page.get_by_label("Project sites file (.xlsx or UTF-8 .csv)").set_input_files(sites)
     page.get_by_role("button", name="Upload project sites").click()
+    # The rows are checked by a job: the panel follows it, then names the refusal.
+    panel = page.locator("#datasets")
+    expect(panel).to_contain_text("The last upload, sites.csv, was refused", timeout=30_000)
+    panel.get_by_role("link", name="see the problems").click()
     expect(
         page.get_by_role("heading", name="Project sites: the file was not accepted")
     ).to_be_visible()
@@ -152,7 +159,7 @@ def test_company_answers_lists_sites_replies_and_submits(
     page.get_by_role("link", name="assessment page").click()
     page.get_by_label("Project sites file (.xlsx or UTF-8 .csv)").set_input_files(fixit)
     page.get_by_role("button", name="Upload project sites").click()
-    expect(page.locator("#datasets")).to_contain_text("2 rows")
+    expect(page.locator("#datasets")).to_contain_text("2 rows", timeout=30_000)
 
     # The incident screening matched to the company: its right of reply.
     page.get_by_role("link", name="Matched incidents").click()

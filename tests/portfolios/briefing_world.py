@@ -5,7 +5,6 @@ with weak answers."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,6 +39,7 @@ from compliance.screening.models import Match
 from scoring import Tier
 from tests.conftest import World
 from tests.screening.conftest import wait_for_rescreens
+from tests.support.jobs import wait_for_job
 
 # Protected values of the planted incidents: no briefing output may ever carry them.
 SECRETS = {
@@ -267,17 +267,6 @@ def build(app: Flask, world: World) -> PortfolioWorld:
             cert_a=cert_a.cert_id,
             cert_b=cert_b.cert_id,
         )
-
-
-def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    answer: dict = {}
-    while time.monotonic() < deadline:
-        answer = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if answer["status"] in ("succeeded", "failed"):
-            return answer
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s; last answer {answer}")
 
 
 def screen(app: Flask, client: FlaskClient, world: World, portfolio_id: int) -> dict:

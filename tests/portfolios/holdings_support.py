@@ -22,6 +22,7 @@ from compliance.accounts.models import Organisation, OrganisationKind, Role
 from compliance.clock import now
 from compliance.jobs.models import Job, JobStatus
 from tests.conftest import PASSWORD, Member
+from tests.support.jobs import wait_for_job
 
 HEADER = ["Holding name", "ISIN", "LEI", "Country", "Sector", "Weight"]
 APPLE_ISIN = "US0378331005"
@@ -141,17 +142,6 @@ def upload(
     return client.post(url, data=body, headers=headers, content_type=content_type)
 
 
-def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    answer: dict = {}
-    while time.monotonic() < deadline:
-        answer = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if answer["status"] in ("succeeded", "failed"):
-            return answer
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s; last answer {answer}")
-
-
 def wait_for_all_jobs(app: Flask, timeout: float = 90) -> list[Job]:
     """Wait until no job is queued or running (imports and the screening runs they start)."""
     deadline = time.monotonic() + timeout
@@ -208,7 +198,8 @@ def investor_only(status: int, *, anonymous: int) -> dict[str, int]:
 
 
 def _duplicate_rows() -> dict:
-    """A small file whose rows repeat an ISIN: the investor gets 422 at once, nothing runs."""
+    """A file whose rows repeat an ISIN: it passes the screen of the file as a whole, so the
+    investor gets 202 at once; the import job finds the duplicates later."""
     data = rows_csv([["Apple", APPLE_ISIN, "", "", "", "50"]] * 2)
     return {"file": (io.BytesIO(data), "holdings.csv")}
 
@@ -225,12 +216,12 @@ def portfolio_probes(probe: type, portfolio_id) -> list:
     api = "/api/v1/portfolios"
     web = "/portfolios"
     return [
-        probe("POST", api, investor_only(422, anonymous=401), upload=_duplicate_rows),
+        probe("POST", api, investor_only(202, anonymous=401), upload=_duplicate_rows),
         probe("GET", api, investor_only(200, anonymous=401)),
         probe(
             "POST",
             f"{api}/<int:portfolio_id>/holdings",
-            investor_only(422, anonymous=401),
+            investor_only(202, anonymous=401),
             path=at(f"{api}/<int:portfolio_id>/holdings"),
             upload=_duplicate_rows,
         ),

@@ -35,8 +35,8 @@ from tests.portfolios.holdings_support import (
     second_investor,
     upload,
     wait_for_all_jobs,
-    wait_for_job,
 )
+from tests.support.jobs import wait_for_job
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_upload_imports_resolves_and_starts_a_screening_run(
     assert "portfolio.upload_received" in actions and "portfolio.imported" in actions
 
 
-def test_bad_rows_answer_422_with_every_problem_and_a_fix_it_workbook(
+def test_bad_rows_end_the_import_with_every_problem_and_a_fix_it_workbook(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     headers = world["investor"].headers
@@ -100,20 +100,22 @@ def test_bad_rows_answer_422_with_every_problem_and_a_fix_it_workbook(
         ["Microsoft", MICROSOFT_ISIN, "", "Narnia", "", "40"],
     ]
     answer = upload(client, headers, rows_xlsx(rows), "holdings.xlsx")
-    assert answer.status_code == 422
-    assert answer.mimetype == "application/problem+json"
-    body = answer.get_json()
-    cells = {(e["sheet"], e["row"], e["column"], e["value"]) for e in body["errors"]}
+    assert answer.status_code == 202, answer.get_json()
+    queued = answer.get_json()
+    job = wait_for_job(client, headers, queued["job_id"])
+    assert job["status"] == "succeeded" and job["result"]["outcome"] == "invalid"
+    assert job["result"]["problems"] == 3
+    report_url = job["result"]["report_url"]
+    assert report_url == f"{queued['portfolio_url']}/report.xlsx"
+    portfolio = client.get(queued["portfolio_url"], headers=headers).get_json()
+    assert portfolio["status"] == "invalid" and portfolio["problem_total"] == 3
+    cells = {(p["sheet"], p["row"], p["column"], p["value"]) for p in portfolio["problems"]}
     assert cells == {
         ("Holdings", 1, "Weight", "90.00%"),
         ("Holdings", 2, "ISIN", "US0378331006"),
         ("Holdings", 3, "Country", "Narnia"),
     }
-    assert all("How to fix" in e["detail"] for e in body["errors"])
-    report_url = answer.headers["Link"].split(">")[0].lstrip("<")
-    portfolio_id = int(report_url.split("/")[4])
-    portfolio = client.get(f"/api/v1/portfolios/{portfolio_id}", headers=headers).get_json()
-    assert portfolio["status"] == "invalid" and portfolio["problem_total"] == 3
+    assert all(p["problem"] and p["fix"] for p in portfolio["problems"])
     assert portfolio["holdings"] == [] and portfolio["report_url"] == report_url
     assert portfolio["problems"][1]["cell"] == "B2"
     report = client.get(report_url, headers=headers)
@@ -122,18 +124,27 @@ def test_bad_rows_answer_422_with_every_problem_and_a_fix_it_workbook(
     assert book.sheetnames[0] == ERRORS_SHEET
     assert book["Holdings"]["B2"].fill.fgColor.rgb == BAD_CELL_FILL.fgColor.rgb
     assert count(app, PortfolioHolding) == 0
+    with db.session_scope(app) as session:
+        actions = session.execute(sa.select(AuditEvent.action)).scalars().all()
+    assert "portfolio.upload_invalid" in actions and "portfolio.imported" not in actions
 
 
-def test_a_file_refused_as_a_whole_creates_nothing(
+def test_a_file_refused_as_a_whole_answers_422_at_once_and_creates_nothing(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     headers = world["investor"].headers
-    answer = upload(client, headers, rows_csv([]), "empty.csv")
-    assert answer.status_code == 422
-    assert "no data rows" in answer.get_json()["detail"]
-    latin1 = rows_csv([["Compañía", "", "", "", "", "100"]], encoding="latin-1")
-    assert "UTF-8" in upload(client, headers, latin1).get_json()["detail"]
-    assert count(app, Portfolio) == 0
+    refusals = [
+        (b"", "holdings.csv", "empty"),
+        (rows_csv([["Compañía", "", "", "", "", "100"]], encoding="latin-1"), "h.csv", "UTF-8"),
+        (b"%PDF-1.4 not a sheet", "holdings.csv", "PDF"),
+        (rows_xlsx(good_rows()), "holdings.xlsm", "macros"),
+    ]
+    for data, filename, reason in refusals:
+        answer = upload(client, headers, data, filename)
+        assert answer.status_code == 422, (filename, answer.get_json())
+        assert answer.mimetype == "application/problem+json"
+        assert reason in answer.get_json()["detail"], answer.get_json()
+    assert count(app, Portfolio) == 0 and count(app, Job) == 0
     listed = client.get("/api/v1/portfolios", headers=headers).get_json()
     assert listed == {"items": [], "next_cursor": None}
 
@@ -145,22 +156,24 @@ def test_a_bad_new_version_leaves_the_holdings_as_they_were(
     first = import_portfolio(client, headers, rows_csv(good_rows()))
     duplicate = [["Apple", APPLE_ISIN, "", "", "", "50"], ["Apple", APPLE_ISIN, "", "", "", "50"]]
     answer = upload(client, headers, rows_csv(duplicate), portfolio_id=first["id"])
-    assert answer.status_code == 422
-    assert answer.get_json()["errors"][0]["detail"].startswith("Rows 2 and 3 have the same ISIN.")
+    assert answer.status_code == 202, answer.get_json()
+    job = wait_for_job(client, headers, answer.get_json()["job_id"])
+    assert job["status"] == "succeeded" and job["result"]["outcome"] == "invalid"
     after = client.get(f"/api/v1/portfolios/{first['id']}", headers=headers).get_json()
+    assert after["problems"][0]["problem"].startswith("Rows 2 and 3 have the same ISIN.")
     assert after["status"] == "invalid" and after["holdings"] == first["holdings"]
     assert after["holding_count"] == 5
     refused = upload(client, headers, b"%PDF-1.4 not a sheet", "p.csv", portfolio_id=first["id"])
     assert refused.status_code == 422 and "PDF" in refused.get_json()["detail"]
     kept = client.get(f"/api/v1/portfolios/{first['id']}", headers=headers).get_json()
     assert kept["status"] == "invalid" and kept["holdings"] == first["holdings"]
+    assert kept["problems"] == after["problems"]
     wait_for_all_jobs(app)
 
 
-def test_large_files_are_checked_by_the_job(
+def test_a_file_the_import_refuses_as_a_whole_fails_the_job_and_is_kept_on_the_portfolio(
     app: Flask, client: FlaskClient, world: World, known: dict[str, int]
 ) -> None:
-    app.config["PORTFOLIO_SYNC_MAX_BYTES"] = 10
     headers = world["investor"].headers
     bad = rows_csv([["Apple", "US0378331006", "", "", "", "100"]])
     answer = upload(client, headers, bad)
@@ -170,11 +183,12 @@ def test_large_files_are_checked_by_the_job(
     assert job["result"]["problems"] == 1
     assert client.get(job["result"]["report_url"], headers=headers).status_code == 200
     refused = upload(client, headers, rows_csv([]), portfolio_id=job["result"]["portfolio_id"])
-    assert refused.status_code == 202
+    assert refused.status_code == 202  # a header without rows passes the screen: the job refuses
     failed = wait_for_job(client, headers, refused.get_json()["job_id"])
     assert failed["status"] == "failed" and "no data rows" in failed["error"]
     portfolio = client.get(job["result"]["portfolio_url"], headers=headers).get_json()
     assert portfolio["status"] == "refused" and "no data rows" in portfolio["refusal"]
+    assert portfolio["problems"] == [] and portfolio["report_url"] is None
     assert (
         client.get(f"{job['result']['portfolio_url']}/report.xlsx", headers=headers).status_code
         == 404

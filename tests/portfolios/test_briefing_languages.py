@@ -5,6 +5,7 @@ the offline `screen` command takes `--lang`."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,156 @@ def test_the_screen_command_writes_the_language_asked(
     _assert_briefing_in(pdf.read_bytes(), xlsx.read_bytes(), "es")
     refused = app.test_cli_runner().invoke(args=[*args[:-1], "de"])
     assert refused.exit_code == 2 and "'de' is not one of 'en', 'es', 'fr'" in refused.output
+
+
+# What the findings of the test world say (engagement questions, red flags, data gaps) in each
+# language, and what only the PDF shows (why a question is asked, a context reason). The
+# English is what briefings have always said.
+FINDINGS = {
+    "en": [
+        "What did your investigation of incident",
+        "How are you responding to the challenge admitted against certificate",
+        "Which grievance mechanism can defenders and communities use safely",
+        "1 confirmed severe incident(s) in the last 5 years: killing",
+        "is under an admitted challenge",
+        "No certificate in force in a high-risk sector or country",
+        "No assessment: the company has not assessed its practice",
+        "Not matched to a known organisation: map it by hand to screen it.",
+    ],
+    "es": [
+        "¿Qué concluyó su investigación del incidente",
+        "¿Cómo está respondiendo a la impugnación admitida contra el certificado",
+        "¿Qué mecanismo de reclamación pueden utilizar con seguridad",
+        "1 incidente grave confirmado en los últimos 5 años: asesinato",
+        "es objeto de una impugnación admitida",
+        "Sin certificado vigente en un sector o un país de alto riesgo",
+        "Sin evaluación: la empresa no ha evaluado su práctica",
+        "No vinculada a ninguna organización conocida: asígnela a mano para cribarla.",
+    ],
+    "fr": [
+        "Qu'a établi votre enquête sur l'incident",
+        "Comment répondez-vous à la contestation admise contre le certificat",
+        "Quel mécanisme de réclamation les défenseur·e·s et les communautés",
+        "1 incident grave confirmé au cours des 5 dernières années : meurtre",
+        "fait l'objet d'une contestation admise",
+        "Aucun certificat en vigueur dans un secteur ou un pays à haut risque",
+        "Aucune évaluation : l'entreprise n'a pas évalué sa pratique",
+        "Non rapprochée d'une organisation connue : rapprochez-la à la main pour la cribler.",
+    ],
+}
+PDF_ONLY = {
+    "en": [
+        "A confirmed match of a severe incident.",
+        "Not answered in the approved assessment.",
+        "No approved assessment to draw questions from.",
+        "high-risk country (fixed list): CO",
+    ],
+    "es": [
+        "Una coincidencia confirmada con un incidente grave.",
+        "Sin respuesta en la evaluación aprobada.",
+        "No hay ninguna evaluación aprobada de la que extraer preguntas.",
+        "país de alto riesgo (lista fija): CO",
+    ],
+    "fr": [
+        "Une correspondance confirmée avec un incident grave.",
+        "Sans réponse dans l'évaluation approuvée.",
+        "Aucune évaluation approuvée dont tirer des questions.",
+        "pays à haut risque (liste fixe) : CO",
+    ],
+}
+
+
+def _pdf_text(pdf: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"\s+", " ", text)  # lines wrapped, (narrow) no-break spaces
+
+
+def _workbook_text(workbook: bytes) -> str:
+    book = load_workbook(io.BytesIO(workbook), read_only=True)
+    cells = [
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    return re.sub(r"\s+", " ", "\n".join(cells))
+
+
+def _assert_findings_in(pdf: bytes, workbook: bytes, locale: str) -> None:
+    pdf_text, workbook_text = _pdf_text(pdf), _workbook_text(workbook)
+    for phrase in [*FINDINGS[locale], *PDF_ONLY[locale]]:
+        assert phrase in pdf_text, phrase
+    for phrase in FINDINGS[locale]:
+        assert phrase in workbook_text, phrase
+    if locale != "en":
+        for phrase in [*FINDINGS["en"], *PDF_ONLY["en"], "page 1 of"]:
+            assert phrase not in pdf_text, phrase
+            assert phrase not in workbook_text, phrase
+
+
+@pytest.mark.parametrize("locale", ["es", "fr"])
+def test_the_findings_are_worded_in_the_language_of_the_run(
+    app: Flask, client, world: World, pw, locale: str
+) -> None:
+    run = _screen(client, world, pw.portfolio_id, **{"Accept-Language": locale})
+    _assert_findings_in(*_files(client, world, pw.portfolio_id, run), locale)
+
+
+def test_the_english_briefing_words_its_findings_as_it_always_has(
+    app: Flask, client, world: World, pw
+) -> None:
+    run = _screen(client, world, pw.portfolio_id, **{"Accept-Language": "en"})
+    pdf, workbook = _files(client, world, pw.portfolio_id, run)
+    _assert_findings_in(pdf, workbook, "en")
+    briefing = client.get(
+        f"/api/v1/portfolios/{pw.portfolio_id}/briefing.json?run={run}",
+        headers=world["investor"].headers,
+    ).get_json()
+    alfa = briefing["holdings"][0]
+    question = alfa["questions"][0]
+    month = bw.RECENT.isoformat()[:7]
+    assert (question["topic"], question["text"], question["why"]) == (
+        "Incident response",
+        f"What did your investigation of incident {pw.killing_ref} (killing, {month}, CO) find, "
+        "and what remedy has been provided?",
+        "A confirmed match of a severe incident.",
+    )
+    assert f"{question['text']} (Incident response: {question['why']})" in _pdf_text(pdf)
+    assert alfa["red_flags"] == [
+        {
+            "code": "severe_incident",
+            "label": "1 confirmed severe incident(s) in the last 5 years: killing",
+            "params": {"count": 1, "years": 5, "attack_types": ["killing"]},
+        },
+        {
+            "code": "under_challenge",
+            "label": f"Certificate {pw.cert_a} is under an admitted challenge",
+            "params": {"cert_id": pw.cert_a},
+        },
+    ]
+
+
+def test_the_json_briefing_keeps_english_texts_beside_their_codes(
+    app: Flask, client, world: World, pw
+) -> None:
+    """The JSON is the machine-readable form: whatever the language of the run, its texts are
+    English, and the codes and parameters let a reader word them in another."""
+    run = _screen(client, world, pw.portfolio_id, **{"Accept-Language": "es"})
+    briefing = client.get(
+        f"/api/v1/portfolios/{pw.portfolio_id}/briefing.json?run={run}",
+        headers=world["investor"].headers,
+    ).get_json()
+    alfa, hydro = briefing["holdings"][0], briefing["holdings"][2]
+    assert alfa["red_flags"][0]["label"].startswith("1 confirmed severe incident(s)")
+    assert alfa["context"]["reasons"][0] == "high-risk country (fixed list): CO"
+    assert alfa["context"]["factors"][0] == {"code": "fixed_country", "params": {"country": "CO"}}
+    assert hydro["data_gaps"] == [
+        {
+            "code": "no_assessment",
+            "label": "No assessment: the company has not assessed its practice",
+            "params": {"in_progress": False},
+        }
+    ]
+    assert hydro["questions"][0]["code"] == "generic"
+    assert hydro["questions"][0]["params"] == {"key": "policy", "reason": "no_approved_assessment"}

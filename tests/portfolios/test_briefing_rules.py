@@ -13,6 +13,7 @@ from compliance.portfolios.briefing import (
     RedFlag,
 )
 from compliance.portfolios.models import PortfolioHolding
+from reports import briefing_texts
 
 
 def _holding(**fields) -> PortfolioHolding:
@@ -155,3 +156,42 @@ def test_priority_puts_severe_incidents_before_data_gaps():
     severe = _finding(1, "A", severe_incidents=1, confirmed_incidents=1, weight=1.0)
     gaps = _finding(2, "B", weight=5.0, data_gaps=[{"code": "no_assessment", "label": "x"}])
     assert findings.priority_of(severe) > findings.priority_of(gaps) > 0
+
+
+def test_context_factors_say_what_the_context_report_says():
+    """The briefing words context reasons from data (`recorded_factors`), so a Spanish PDF can
+    word them too; in English they read exactly as the context report's own reasons."""
+    risk = matching.ContextRisk
+    report = matching.ContextRiskReport(
+        as_of=date(2026, 1, 1),
+        by_country={"PH": risk(40, 3.46, "high"), "NO": risk(1, 0.01, "low")},
+        by_region={
+            ("PH", "bukidnon"): risk(7, 1.25, "high"),
+            ("PH", "mindanao"): risk(3, 0.3, "elevated"),
+        },
+        by_sector={"renewable_energy": risk(9, 1.05, "elevated"), "mining": risk(0, 0.0, "low")},
+    )
+    places = [
+        ("PH", "Bukidnon, Mindanao", "Hydropower dam"),
+        ("ph", None, "gold mining"),
+        ("NO", "Oslo", "wind farm"),
+        (None, "Bukidnon", None),
+    ]
+    for country, region, sector in places:
+        factors = findings.recorded_factors(report, country=country, region=region, sector=sector)
+        worded = [briefing_texts.context_reason(f.code, f.params) for f in factors]
+        expected = report.assess(country=country, region=region, sector=sector).reasons
+        assert worded == list(expected), (country, region, sector)
+    spanish = [
+        briefing_texts.context_reason(f.code, f.params, "es")
+        for f in findings.recorded_factors(report, country="PH", region="Bukidnon", sector="hydro")
+    ]
+    assert spanish == [
+        "país PH: alto (40 incidentes registrados, 3,5 al año en el periodo reciente)",
+        "región Bukidnon (PH): alto (7 incidentes registrados, 1,2 al año en el periodo reciente)",
+        "sector energías renovables: elevado (9 incidentes registrados, 1,1 al año en el periodo "
+        "reciente)",
+    ]
+    home = findings.context_finding(sites=None, country="PH", sector="hydro", report=report)
+    assert [f.code for f in home.factors] == ["fixed_country", "country_record", "sector_record"]
+    assert home.reasons[0] == "high-risk country (fixed list): PH"

@@ -58,6 +58,12 @@ def test_investor_screens_from_the_page_and_reads_the_results(
     assert _rows(html)[0] == "Minera Alfa"
     # the formula-looking name is shown escaped, as text
     assert "=HYPERLINK(&#34;http://evil.example&#34;" in html
+    assert "1 confirmed severe incident(s) in the last 5 years: killing" in html
+    client.set_cookie("lang", "es")  # the findings are worded in the page's language
+    spanish = client.get(f"/portfolios/{pw.portfolio_id}/briefing").get_data(as_text=True)
+    assert "1 incidente grave confirmado en los últimos 5 años: asesinato" in spanish
+    assert "confirmed severe incident" not in spanish and _rows(spanish)[0] == "Minera Alfa"
+    client.set_cookie("lang", "en")
     assert bw.leaked(html) == []
     by_name = client.get(
         f"/portfolios/{pw.portfolio_id}/briefing", query_string={"sort": "name", "order": "asc"}

@@ -57,7 +57,7 @@ def test_start_numbers_runs_and_links_the_last_succeeded_one(app: Flask, world: 
     assert first.number == 1 and first.previous_run_id is None and first.job_id
     with db.session_scope(app) as session:
         # wait for its job, then start another: it points back at the first
-        from tests.portfolios.briefing_world import wait_for_job
+        from tests.support.jobs import wait_for_job
 
         with app.test_client() as client:
             assert wait_for_job(client, world["investor"].headers, first.job_id)["status"] == (

@@ -11,7 +11,9 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from compliance import db
+from compliance.jobs.models import Job
 from compliance.portfolios.models import Portfolio, PortfolioRun, PortfolioStatus
+from tests.certificates.support import hold_jobs
 from tests.conftest import World, csrf_token, sign_in
 from tests.portfolios.holdings_support import (
     add_known_organisations,
@@ -19,6 +21,7 @@ from tests.portfolios.holdings_support import (
     import_portfolio,
     multipart,
     rows_csv,
+    rows_xlsx,
     second_investor,
     wait_for_all_jobs,
 )
@@ -30,8 +33,15 @@ def _page(client: FlaskClient, url: str) -> str:
     return answer.get_data(as_text=True)
 
 
-def _web_upload(client: FlaskClient, url: str, data: bytes, token: str, **fields):
-    body, content_type = multipart({"csrf_token": token, **fields}, data, "holdings.csv")
+def _web_upload(
+    client: FlaskClient,
+    url: str,
+    data: bytes,
+    token: str,
+    filename: str = "holdings.csv",
+    **fields,
+):
+    body, content_type = multipart({"csrf_token": token, **fields}, data, filename)
     return client.post(url, data=body, content_type=content_type)
 
 
@@ -102,34 +112,73 @@ def test_the_page_shows_a_progress_bar_while_the_import_waits(
     script.close()
 
 
-def test_bad_rows_show_the_problems_and_the_fix_it_download(
-    app: Flask, client: FlaskClient, world: World
+def _count(app: Flask, model) -> int:
+    with db.session_scope(app) as session:
+        return session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()
+
+
+def test_bad_rows_show_progress_then_the_problems_and_the_fix_it_download(
+    app: Flask, client: FlaskClient, world: World, monkeypatch
 ) -> None:
+    held = hold_jobs(app, monkeypatch)
     sign_in(client, world["investor"].email)
     page = _page(client, "/portfolios")
     bad = rows_csv([["Apple", "US0378331006", "", "", "", "100"]])
     answer = _web_upload(client, "/portfolios", bad, csrf_token(page))
     assert answer.status_code == 302
-    detail = _page(client, answer.headers["Location"])
+    location = answer.headers["Location"]
+    portfolio_id = int(location.rstrip("/").split("/")[-1])
+    assert location.endswith(f"/portfolios/{portfolio_id}")
+    detail = _page(client, location)
+    assert "holdings.csv received" in detail
+    assert '<progress id="job-progress"' in detail
+    assert "Checking the file and matching the holdings: 0%" in detail
+    assert "The last upload was not accepted" not in detail
+
+    held.run_all(app)
+
+    detail = _page(client, location)
+    assert "job-progress.js" not in detail
     assert "The last upload was not accepted" in detail
     assert "&#39;US0378331006&#39; is not a valid ISIN." in detail
-    portfolio_id = int(answer.headers["Location"].rstrip("/").split("/")[-1])
+    assert "No holdings were stored." in detail
     report = client.get(f"/portfolios/{portfolio_id}/report.xlsx")
     assert report.status_code == 200
     book = load_workbook(io.BytesIO(report.data))
     assert book["holdings"]["B2"].comment is not None
 
 
-def test_a_refused_file_is_explained_and_nothing_is_created(
+def test_a_file_refused_as_a_whole_is_explained_at_once_and_nothing_is_created(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
     sign_in(client, world["investor"].email)
     page = _page(client, "/portfolios")
-    answer = _web_upload(client, "/portfolios", rows_csv([]), csrf_token(page))
+    latin1 = rows_csv([["Compañía", "", "", "", "", "100"]], encoding="latin-1")
+    answer = _web_upload(client, "/portfolios", latin1, csrf_token(page))
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/portfolios")
-    assert "no data rows" in _page(client, "/portfolios")
-    with db.session_scope(app) as session:
-        assert session.execute(sa.select(sa.func.count()).select_from(Portfolio)).scalar() == 0
+    assert "The file is not UTF-8" in _page(client, "/portfolios")
+    answer = _web_upload(client, "/portfolios", rows_xlsx(good_rows()), csrf_token(page), "h.xlsm")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/portfolios")
+    assert "Workbooks with macros (.xlsm) are refused." in _page(client, "/portfolios")
+    assert _count(app, Portfolio) == 0 and _count(app, Job) == 0
+
+
+def test_a_file_the_import_refuses_is_explained_on_the_portfolio_page(
+    app: Flask, client: FlaskClient, world: World, monkeypatch
+) -> None:
+    held = hold_jobs(app, monkeypatch)
+    sign_in(client, world["investor"].email)
+    page = _page(client, "/portfolios")
+    answer = _web_upload(client, "/portfolios", rows_csv([]), csrf_token(page))
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert '<progress id="job-progress"' in _page(client, location)
+
+    held.run_all(app)
+
+    detail = _page(client, location)
+    assert "The last upload was refused" in detail and "no data rows" in detail
+    assert "job-progress.js" not in detail
 
 
 def test_investor_picks_an_organisation_by_search_and_can_forget_it(
@@ -205,10 +254,12 @@ def test_another_investor_gets_404_on_every_page(
 
 
 def test_a_new_version_with_bad_rows_keeps_the_holdings_on_the_page(
-    app: Flask, client: FlaskClient, world: World
+    app: Flask, client: FlaskClient, world: World, monkeypatch
 ) -> None:
     add_known_organisations(app)
     portfolio = import_portfolio(client, world["investor"].headers, rows_csv(good_rows()))
+    wait_for_all_jobs(app)  # the screening run the import started
+    held = hold_jobs(app, monkeypatch)
     sign_in(client, world["investor"].email)
     base = f"/portfolios/{portfolio['id']}"
     page = _page(client, base)
@@ -217,8 +268,14 @@ def test_a_new_version_with_bad_rows_keeps_the_holdings_on_the_page(
     answer = _web_upload(client, f"{base}/holdings", bad, csrf_token(page))
     assert answer.status_code == 302 and answer.headers["Location"].endswith(base)
     page = _page(client, base)
+    assert '<progress id="job-progress"' in page
+    assert "Unknown Widgets plc" in page  # the holdings stay while the new file is checked
+
+    held.run_all(app)
+
+    page = _page(client, base)
+    assert "job-progress.js" not in page
     assert "The last upload was not accepted" in page
     assert "Rows 2 and 3 name the same holding in the same country." in page
     assert "The holdings below are those of the previous accepted upload." in page
     assert "Unknown Widgets plc" in page
-    wait_for_all_jobs(app)

@@ -22,20 +22,27 @@ def _po(lang: str):
         return read_po(source, locale=lang)
 
 
-def _used_texts() -> set[str | tuple[str, ...]]:
+def _used_texts() -> set[tuple[str | None, str | tuple[str, ...]]]:
+    """(context, message) of every text the code and templates use."""
     with (LOCALE_DIR / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "N_": None,
+    }
     return {
-        message[2] if isinstance(message[2], str) else tuple(message[2])
-        for message in extract_from_dir(
+        (context, message if isinstance(message, str) else tuple(message))
+        for _file, _line, message, _comments, context in extract_from_dir(
             str(REPORTS_DIR), method_map, options_map, keywords=keywords
         )
     }
 
 
-def _ids(catalog) -> set[str | tuple[str, ...]]:
-    return {message.id for message in catalog if message.id}
+def _ids(catalog) -> set[tuple[str | None, str | tuple[str, ...]]]:
+    return {(message.context, message.id) for message in catalog if message.id}
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)

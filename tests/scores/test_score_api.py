@@ -164,3 +164,50 @@ def test_the_overview_page_shows_the_provisional_score(client, world: World) -> 
     assert "Provisional score" in page and "What would raise the tier to Conditional" in page
     assert "Top gaps" in page and "A1 is not answered" in page
     assert 'href="/methodology"' in page
+
+
+B8_ENGLISH = "To the mine, farm or concession for all high-risk materials"
+B8_SPANISH = "Hasta la mina, la finca o la concesión para todos los materiales de alto riesgo"
+
+
+def _trace_to_tier1_only(client: FlaskClient, world: World) -> int:
+    """A strong company tracing its raw materials only to direct suppliers: tracing to the
+    origin (option `to_origin_high_risk`) is the step that would raise its tier most."""
+    assessment_id = _start(client, world)
+    saved = client.patch(
+        f"/api/v1/assessments/{assessment_id}/answers",
+        json={"answers": {**certifiable_answers(), "B8": "tier1_only"}},
+        headers=world["company_a"].headers,
+    )
+    assert saved.status_code == 200, saved.json
+    return assessment_id
+
+
+def test_the_action_plan_names_options_by_their_english_labels(client, world: World) -> None:
+    assessment_id = _trace_to_tier1_only(client, world)
+    body = _score(client, world, assessment_id).json
+    step = next(s for s in body["action_plan"] if s["ref"] == "B8")
+    assert step["task"] == "strengthen"
+    assert step["options"] == ["to_origin_high_risk", "no_high_risk_materials"]
+    assert f"“{B8_ENGLISH}”" in step["action"] and "to_origin_high_risk" not in step["action"]
+    assert body["next_tier"]["steps"][0]["action"] == step["action"]
+    better_answers = [
+        s for s in body["action_plan"] if s["options"] == ["yes"] and s["task"] == "strengthen"
+    ]
+    assert better_answers and all("needs “Yes”" in s["action"] for s in better_answers)
+
+
+def test_the_overview_names_options_in_the_page_language(client, world: World) -> None:
+    assessment_id = _trace_to_tier1_only(client, world)
+    assert sign_in(client, world["company_a"].email).status_code == 302
+    english = client.get(f"/assessments/{assessment_id}").get_data(as_text=True)
+    assert f"“{B8_ENGLISH}”" in english
+    spanish = client.get(
+        f"/assessments/{assessment_id}", headers={"Accept-Language": "es-ES,es;q=0.9"}
+    ).get_data(as_text=True)
+    assert '<html lang="es"' in spanish and B8_SPANISH in spanish and B8_ENGLISH not in spanish
+    for page in (english, spanish):
+        steps = page[page.index("<ol>", page.index('id="score"')) :]
+        steps = steps[: steps.index("</ol>")]
+        assert "B8" in steps and "to_origin_high_risk" not in steps
+        assert "no_high_risk_materials" not in steps and "tier1_only" not in steps

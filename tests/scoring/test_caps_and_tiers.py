@@ -144,3 +144,26 @@ def test_incident_responses_are_part_of_the_action_plan() -> None:
     result = score(_strong(incidents=[incident(verification=Verification.ALLEGED)]), RULES, AS_OF)
     step = next(s for s in result.action_plan if s.kind == "incident_response")
     assert step.ref == "INC-AAAA" and "remedy" in step.action and step.points > 0
+
+
+def test_steps_say_what_they_ask_as_data_and_name_options_by_the_labels_given() -> None:
+    answers = {**best_answers(), "B8": "tier1_only"}
+    labels = {"B8": {"to_origin_high_risk": "To the mine", "no_high_risk_materials": "None used"}}
+    documented = facts(answers, evidence=evidence_everywhere(answers, EvidenceLevel.DOCUMENTED))
+    labelled = score(documented, RULES, AS_OF, option_labels=labels)
+    step = next(s for s in labelled.action_plan if s.ref == "B8")
+    assert step.task == "strengthen"
+    assert step.options == ("to_origin_high_risk", "no_high_risk_materials")
+    assert (
+        "“To the mine” or “None used”" in step.action and "to_origin_high_risk" not in step.action
+    )
+    assert labelled.next_tier.steps[0].action == step.action
+    plain = score(documented, RULES, AS_OF)
+    assert "“to_origin_high_risk” or “no_high_risk_materials”" in plain.action_plan[0].action
+    assert plain.inputs_hash == labelled.inputs_hash and plain.total == labelled.total
+
+
+def test_an_incident_response_step_lists_the_parts_not_yet_evidenced() -> None:
+    result = score(_strong(incidents=[incident(verification=Verification.ALLEGED)]), RULES, AS_OF)
+    step = next(s for s in result.action_plan if s.kind == "incident_response")
+    assert step.missing == ("public_answer", "investigation", "remedy") and step.task is None

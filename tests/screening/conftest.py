@@ -20,7 +20,8 @@ from compliance.jobs.models import Job, JobStatus
 from compliance.screening.tasks import run_rescreen
 from tests.conftest import World
 from tests.datasets.builders import SITE_HEADER, SUPPLIER_HEADER, csv_file, site, supplier
-from tests.datasets_app.conftest import upload
+from tests.datasets_app.conftest import upload_checked
+from tests.support.jobs import wait_for_job
 
 # Protected values of the planted incidents: no match answer may ever carry them.
 SECRETS = {
@@ -98,17 +99,6 @@ PLANTED = [
 
 def leaked(text: str) -> list[str]:
     return [value for value in SECRETS.values() if value in text]
-
-
-def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    answer: dict = {}
-    while time.monotonic() < deadline:
-        answer = client.get(f"/api/v1/jobs/{job_id}", headers=headers).get_json()
-        if answer["status"] in ("succeeded", "failed"):
-            return answer
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish in {timeout}s; last answer {answer}")
 
 
 def wait_for_rescreens(app: Flask, timeout: float = 60) -> list[Job]:
@@ -206,8 +196,10 @@ def assessment_id(app: Flask, client: FlaskClient, world: World) -> int:
         [SUPPLIER_HEADER, supplier(Name="Transportes Rápidos S.A.S.", Country="CO")]
     )
     for kind, data in (("sites", sites), ("suppliers", suppliers)):
-        stored = upload(client, world["company_a"].headers, created, kind, data, f"{kind}.csv")
-        assert stored.status_code == 201, stored.get_json()
+        checked = upload_checked(
+            client, world["company_a"].headers, created, kind, data, f"{kind}.csv"
+        )
+        assert checked["outcome"] == "stored", checked
     return created
 
 

@@ -1,4 +1,4 @@
-"""The screening API: posted entities screened at once or by a job, matches per viewer,
+"""The screening API: posted entities checked at once and screened by a job, matches per viewer,
 reviews, the right of reply, and what a confirmed match does to the score."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from compliance.assessments.models import AssessmentCreate
 from compliance.audit.models import AuditEvent
 from compliance.certificates.models import Certificate
 from compliance.clock import now
+from compliance.jobs.models import Job
 from tests.assessments.support import complete_answers
 from tests.certificates.support import probe_certificate
 from tests.conftest import World
@@ -26,18 +27,29 @@ from tests.screening.conftest import (
     leaked,
     match_of,
     matches,
-    wait_for_job,
 )
+from tests.support.jobs import wait_for_job
 
 
 def _screen(client: FlaskClient, member, entities: list[dict]):
     return client.post("/api/v1/screenings", json={"entities": entities}, headers=member.headers)
 
 
-def test_posted_entities_are_screened_at_once_with_public_incident_views(
+def _screened(client: FlaskClient, member, entities: list[dict]) -> dict:
+    """Post entities and wait for their screening job: the job as its owner reads it."""
+    answer = _screen(client, member, entities)
+    assert answer.status_code == 202, answer.get_json()
+    queued = answer.get_json()
+    assert queued["status_url"] == f"/api/v1/jobs/{queued['job_id']}" == answer.headers["Location"]
+    done = wait_for_job(client, member.headers, queued["job_id"])
+    assert done["status"] == "succeeded", done
+    return done
+
+
+def test_posted_entities_are_screened_by_a_job_with_public_incident_views(
     client: FlaskClient, world: World, planted: dict
 ) -> None:
-    answer = _screen(
+    done = _screened(
         client,
         world["investor"],
         [
@@ -46,8 +58,7 @@ def test_posted_entities_are_screened_at_once_with_public_incident_views(
             {"name": "Nobody Anywhere GmbH"},
         ],
     )
-    assert answer.status_code == 200, answer.get_json()
-    body = answer.get_json()
+    body = done["result"]
     assert body["incidents_screened"] == 6
     alfa, beta, nobody = body["entities"]
     (hit,) = alfa["matches"]
@@ -64,7 +75,7 @@ def test_posted_entities_are_screened_at_once_with_public_incident_views(
         }
     ]
     assert nobody["matches_total"] == 0 and nobody["matches"] == []
-    assert not leaked(answer.get_data(as_text=True))
+    assert not leaked(json.dumps(done))
 
 
 def test_screening_a_known_organisation_shows_the_reviewers_decision(
@@ -76,29 +87,23 @@ def test_screening_a_known_organisation_shows_the_reviewers_decision(
         json={"decision": "dismiss", "reason": "another Agro Beta"},
         headers=world["reviewer"].headers,
     )
-    body = _screen(
+    body = _screened(
         client, world["investor"], [{"organisation_id": world["company_b"].organisation_id}]
-    ).get_json()
+    )["result"]
     assert body["entities"][0]["matches"][0]["reviewed"] == "dismissed"
 
 
-def test_more_entities_than_the_limit_are_screened_by_a_job(
-    app: Flask, client: FlaskClient, world: World, planted: dict
+def test_a_screening_job_is_read_only_by_whoever_started_it(
+    client: FlaskClient, world: World, planted: dict
 ) -> None:
-    app.config["SCREENING_SYNC_MAX_ENTITIES"] = 1
-    answer = _screen(
+    done = _screened(
         client, world["investor"], [{"name": "Minera Alfa Colombia"}, {"name": "Agro Beta"}]
     )
-    assert answer.status_code == 202, answer.get_json()
-    queued = answer.get_json()
-    assert queued["status_url"] == f"/api/v1/jobs/{queued['job_id']}"
-    done = wait_for_job(client, world["investor"].headers, queued["job_id"])
-    assert done["status"] == "succeeded", done
     first, second = done["result"]["entities"]
     assert first["matches"][0]["incident"]["companies_alleged"] == ["Minera Alfa Colombia"]
     assert second["matches_total"] == 1
     assert not leaked(json.dumps(done))
-    other = client.get(f"/api/v1/jobs/{queued['job_id']}", headers=world["company_a"].headers)
+    other = client.get(f"/api/v1/jobs/{done['id']}", headers=world["company_a"].headers)
     assert other.status_code == 404
 
 
@@ -113,6 +118,8 @@ def test_entities_that_cannot_be_screened_are_listed(client: FlaskClient, world:
     assert pointers == ["/entities/0/organisation_id", "/entities/1"]
     both = _screen(client, world["investor"], [{"name": "X", "organisation_id": 1}])
     assert both.status_code == 422
+    with db.session_scope(client.application) as session:  # refused before any job was queued
+        assert session.execute(sa.select(sa.func.count()).select_from(Job)).scalar_one() == 0
 
 
 def test_each_organisation_sees_only_matches_on_itself(

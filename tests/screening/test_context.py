@@ -17,7 +17,7 @@ from compliance.incidents.content import IncidentContent, IncidentDraft
 from compliance.screening.context import high_risk_context
 from tests.conftest import World
 from tests.datasets.builders import SITE_HEADER, csv_file, site
-from tests.datasets_app.conftest import upload
+from tests.datasets_app.conftest import upload_checked
 from tests.screening.conftest import wait_for_rescreens
 
 TODAY = date(2025, 6, 30)
@@ -56,7 +56,8 @@ def test_rescreening_sets_the_high_risk_context_of_open_assessments(
             site(Name="Usine Ouest", Type="factory", Country="FR", Admin_region="Bretagne"),
         ]
     )
-    assert upload(client, headers, assessment_id, "sites", sites, "sites.csv").status_code == 201
+    checked = upload_checked(client, headers, assessment_id, "sites", sites, "sites.csv")
+    assert checked["outcome"] == "stored", checked
     with db.session_scope(app) as session:
         assert session.get(Assessment, assessment_id).high_risk_context is False
         drafts = [

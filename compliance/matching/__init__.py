@@ -10,6 +10,7 @@ from compliance.matching.context_risk import (
     ContextRisk,
     ContextRiskReport,
     ContextRiskSettings,
+    RiskFactor,
     RiskLevel,
     context_risk,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "NormalisedName",
     "PathStep",
     "PrecisionLabel",
+    "RiskFactor",
     "RiskLevel",
     "ScreeningIndex",
     "ScreeningSettings",

@@ -60,6 +60,25 @@ class ContextAssessment:
 
 
 @dataclass(frozen=True, slots=True)
+class RiskFactor:
+    """One record behind a context verdict: a country, a region or a sector, and its risk.
+    `where` names it (country code, region as given, sector key) for texts in any language."""
+
+    kind: Literal["country", "region", "sector"]
+    where: Mapping[str, str]
+    risk: ContextRisk
+
+    @property
+    def label(self) -> str:
+        """The record in English, as the API's reasons name it."""
+        if self.kind == "country":
+            return f"country {self.where['country']}"
+        if self.kind == "region":
+            return f"region {self.where['region']} ({self.where['country']})"
+        return f"sector {self.where['sector']}"
+
+
+@dataclass(frozen=True, slots=True)
 class ContextRiskReport:
     """Risk per country (ISO alpha-2), per (country, region key) and per sector."""
 
@@ -68,31 +87,39 @@ class ContextRiskReport:
     by_region: Mapping[tuple[str, str], ContextRisk]
     by_sector: Mapping[Sector, ContextRisk]
 
+    def factors(
+        self, *, country: str | None, region: str | None = None, sector: str | None = None
+    ) -> list[RiskFactor]:
+        """The records behind a verdict for a place and sector: the country, each key of the
+        region, then the sector, where the history has any."""
+        found: list[RiskFactor] = []
+        code = country.upper() if country else None
+        if code and code in self.by_country:
+            found.append(RiskFactor("country", {"country": code}, self.by_country[code]))
+        for key in sorted(region_keys(region)) if code else ():
+            if (code, key) in self.by_region:
+                where = {"region": region or "", "country": code}
+                found.append(RiskFactor("region", where, self.by_region[(code, key)]))
+        sector_key = normalise_sector(sector)
+        if sector_key in self.by_sector:
+            found.append(RiskFactor("sector", {"sector": sector_key}, self.by_sector[sector_key]))
+        return found
+
     def assess(
         self, *, country: str | None, region: str | None = None, sector: str | None = None
     ) -> ContextAssessment:
         """Context of an operation. Heightened due diligence is mandatory where the country or
         region is high-risk, or where the sector is high-risk and the place at least elevated:
         a sector's record alone does not make a wind farm in a quiet country high-risk."""
-        places: list[tuple[str, ContextRisk]] = []
-        code = country.upper() if country else None
-        if code and code in self.by_country:
-            places.append((f"country {code}", self.by_country[code]))
-        for key in sorted(region_keys(region)) if code else ():
-            if (code, key) in self.by_region:
-                places.append((f"region {region} ({code})", self.by_region[(code, key)]))
-        sectors: list[tuple[str, ContextRisk]] = []
-        sector_key = normalise_sector(sector)
-        if sector_key in self.by_sector:
-            sectors.append((f"sector {sector_key}", self.by_sector[sector_key]))
-        place_level = _highest(risk for _, risk in places)
-        sector_level = _highest(risk for _, risk in sectors)
+        found = self.factors(country=country, region=region, sector=sector)
+        place_level = _highest(f.risk for f in found if f.kind != "sector")
+        sector_level = _highest(f.risk for f in found if f.kind == "sector")
         heightened = place_level == "high" or (sector_level == "high" and place_level != "low")
         reasons = tuple(
-            f"{label}: {risk.level} ({risk.incidents} incidents recorded, "
-            f"{risk.recent_rate:.1f} a year lately)"
-            for label, risk in (*places, *sectors)
-            if risk.level != "low"
+            f"{f.label}: {f.risk.level} ({f.risk.incidents} incidents recorded, "
+            f"{f.risk.recent_rate:.1f} a year lately)"
+            for f in found
+            if f.risk.level != "low"
         )
         level: RiskLevel = "high" if heightened else "elevated"
         if place_level == "low" and sector_level == "low":

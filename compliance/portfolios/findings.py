@@ -145,29 +145,18 @@ def recorded_factors(
 ) -> list[ContextFactor]:
     """The reasons `report.assess` gives for a place and sector, as data: each country, region
     and sector whose incident record is above low, in the same order."""
-    factors = []
-    code = country.upper() if country else None
-    if code and code in report.by_country:
-        factors.append(("country_record", {"country": code}, report.by_country[code]))
-    for key in sorted(matching.region_keys(region)) if code else ():
-        if (code, key) in report.by_region:
-            where = {"region": region, "country": code}
-            factors.append(("region_record", where, report.by_region[(code, key)]))
-    sector_key = matching.normalise_sector(sector)
-    if sector_key in report.by_sector:
-        factors.append(("sector_record", {"sector": sector_key}, report.by_sector[sector_key]))
     return [
         ContextFactor(
-            code=kind,
+            code=f"{factor.kind}_record",
             params={
-                **where,
-                "level": risk.level,
-                "incidents": risk.incidents,
-                "rate": round(risk.recent_rate, 1),
+                **factor.where,
+                "level": factor.risk.level,
+                "incidents": factor.risk.incidents,
+                "rate": round(factor.risk.recent_rate, 1),
             },
         )
-        for kind, where, risk in factors
-        if risk.level != "low"
+        for factor in report.factors(country=country, region=region, sector=sector)
+        if factor.risk.level != "low"
     ]
 
 

@@ -10,8 +10,9 @@ from datetime import datetime
 from flask import Flask
 
 from compliance import db
-from compliance.demo import certificates, challenges, incidents, jobs, portfolios, watchlist
+from compliance.demo import certificates, challenges, incidents, portfolios, watchlist
 from compliance.demo.organisations import DEMO_PASSWORD, DemoLogin, seed_organisations
+from compliance.jobs.held import holding
 
 __all__ = ["DEMO_PASSWORD", "WHAT_TO_LOOK_AT", "DemoLogin", "seed"]
 
@@ -32,16 +33,16 @@ def seed(*, app: Flask, now: datetime) -> list[DemoLogin]:
     """Build the world in two steps, each committed and followed by the jobs it queued: the
     second needs their results (the screening's matches to review), and the portfolios are
     screened last, against everything else."""
-    with jobs.deferred(app), db.session_scope(app) as session:
+    with holding(app) as held, db.session_scope(app) as session:
         logins = seed_organisations(session=session)
         watchlist.seed_watchlist(session=session, now=now)
         certificates.seed_histories(session=session, now=now)
         challenges.seed_challenge(session=session, now=now)
         incidents.seed_incidents(session=session, now=now)
         session.commit()
-        jobs.run_pending(app)
+        held.run_all(app)
         incidents.review_matches(session=session, now=now)
         portfolios.seed_portfolios(session=session, now=now)
         session.commit()
-        jobs.run_pending(app)
+        held.run_all(app)
     return logins

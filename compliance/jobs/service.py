@@ -50,8 +50,11 @@ def get_visible(*, session: Session, user: Any, job_id: str) -> Job:
     return job
 
 
+BACKEND_KEY = "hrd_jobs"  # where the app keeps its job backend (`app.extensions`)
+
+
 def backend(app: Flask) -> JobBackend:
-    return app.extensions["hrd_jobs"]
+    return app.extensions[BACKEND_KEY]
 
 
 def _dispatch_after_commit(session: Session) -> None:
@@ -83,7 +86,7 @@ BUILTIN_TASK_MODULES: tuple[str, ...] = (
 def init_app(app: Flask) -> None:
     for module in (*BUILTIN_TASK_MODULES, *app.config["TASK_MODULES"]):
         importlib.import_module(module)
-    app.extensions["hrd_jobs"] = make_backend(app)
+    app.extensions[BACKEND_KEY] = make_backend(app)
     if not event.contains(Session, "after_commit", _dispatch_after_commit):
         event.listen(Session, "after_commit", _dispatch_after_commit)
         event.listen(Session, "after_soft_rollback", lambda s, _t: _forget_after_rollback(s))

@@ -27,7 +27,8 @@ from compliance.certificates.issuer import Issuer
 from compliance.certificates.models import Certificate, CertificateStatus
 from compliance.clock import now
 from compliance.demo.answers import DEVELOPING_ANSWERS, STRONG_ANSWERS
-from compliance.jobs import runner
+from compliance.jobs.held import HeldJobs
+from compliance.jobs.service import BACKEND_KEY
 from scoring import Tier
 from tests.assessments.support import complete_answers
 from tests.conftest import World
@@ -285,28 +286,9 @@ def probe_certificate(app: Flask, session, *, assessment_id: int) -> str:
     return certificate.cert_id
 
 
-class HeldJobs:
-    """A job backend that keeps what is submitted until the test runs it: whatever a request
-    did, it did before any job could start."""
-
-    name = "held"
-
-    def __init__(self) -> None:
-        self.job_ids: list[str] = []
-
-    def submit(self, job_id: str) -> None:
-        self.job_ids.append(job_id)
-
-    def health(self) -> dict:
-        return {"backend": self.name, "status": "ok"}
-
-    def run_all(self, app: Flask) -> None:
-        """Run the held jobs, and those they queue, in this thread."""
-        while self.job_ids:
-            runner.run(app, self.job_ids.pop(0))
-
-
 def hold_jobs(app: Flask, monkeypatch) -> HeldJobs:
+    """Hold the app's jobs for the rest of the test: whatever a request did, it did before any
+    job could start; `run_all` runs them."""
     held = HeldJobs()
-    monkeypatch.setitem(app.extensions, "hrd_jobs", held)
+    monkeypatch.setitem(app.extensions, BACKEND_KEY, held)
     return held

@@ -6,6 +6,7 @@ import os
 import socket
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -186,6 +187,29 @@ def seed_demo_command() -> None:
         click.echo(f"  {page:<22} {what}")
 
 
+@click.group("methodology", cls=AppGroup)
+def methodology_group() -> None:
+    """The published scoring methodology."""
+
+
+@methodology_group.command("pdf")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default: the published copy the web serves, to be committed).",
+)
+def methodology_pdf_command(out: Path | None) -> None:
+    """Render the methodology's PDF (run it when the rules change, and commit the file)."""
+    from compliance.scores import service as score_service
+    from compliance.web.methodology import published_pdf_path, render_pdf
+
+    rules = score_service.rules()
+    target = out or published_pdf_path(rules)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render_pdf(rules))
+    click.echo(f"{target} ({rules.id} {rules.version}, {rules.content_hash})")
+
+
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
@@ -244,6 +268,7 @@ def init_app(app: Flask) -> None:
         tokens_group,
         audit_group,
         seed_demo_command,
+        methodology_group,
         worker_command,
         scheduler_command,
         verify_command,

@@ -6,12 +6,11 @@ so what is published cannot drift from what is computed.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import (
     force_locale,
 )
@@ -21,7 +20,7 @@ from compliance.accounts.actor import current_actor
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment
 from compliance.clock import now
-from compliance.errors import Conflict
+from compliance.errors import Conflict, NotFound
 from compliance.scores import service as score_service
 from compliance.web import i18n
 from compliance.web.step_words import describe_step
@@ -204,42 +203,37 @@ def methodology_rules():
     )
 
 
-class RenderedOnce:
-    """Bytes rendered once per key (a methodology hash) for the life of the application."""
+PUBLISHED_PDFS = Path(__file__).resolve().parent.parent / "methodology"
 
-    def __init__(self) -> None:
-        self._documents: dict[str, bytes] = {}
-        self._lock = threading.Lock()
-        self.renders = 0
 
-    def get(self, key: str, render: Callable[[], bytes]) -> bytes:
-        with self._lock:
-            if key not in self._documents:
-                self._documents[key] = render()
-                self.renders += 1
-            return self._documents[key]
+def published_pdf_path(rules: Rules) -> Path:
+    """Where the methodology's PDF is kept: rendered once per methodology version by
+    `hrd-sentinel methodology pdf` and committed with the rules it describes."""
+    return PUBLISHED_PDFS / f"{rules.id}-{rules.version}.pdf"
+
+
+def render_pdf(rules: Rules) -> bytes:
+    """The methodology as PDF, in English, with the rules file attached (WeasyPrint: seconds,
+    so never inside a request)."""
+    with force_locale("en"):
+        html = render_template(
+            "methodology/pdf.html", stylesheet=STYLESHEET, **methodology_context(rules)
+        )
+    return render_methodology_pdf(html=html, rules=rules, rules_file=rules_json())
 
 
 @bp.get("/methodology.pdf")
 def methodology_pdf():
-    """The methodology as PDF.
-
-    WeasyPrint renders inside this request: acceptable only because the document is small,
-    static for a given methodology hash, and rendered once per process (cached in memory);
-    per-user documents (certificates, briefings) are rendered by jobs instead.
-    """
+    """The methodology's published PDF, as committed; nothing is rendered here."""
     rules = score_service.rules()
-    cache = current_app.extensions.setdefault("methodology_pdf", RenderedOnce())
-
-    def render() -> bytes:
-        with force_locale("en"):  # cached once for everyone: the PDF stays in English
-            html = render_template(
-                "methodology/pdf.html", stylesheet=STYLESHEET, **methodology_context(rules)
-            )
-        return render_methodology_pdf(html=html, rules=rules, rules_file=rules_json())
-
+    path = published_pdf_path(rules)
+    if not path.is_file():
+        raise NotFound(
+            f"The PDF of methodology {rules.id} {rules.version} is not published yet; the rules "
+            "themselves are at /methodology.json."
+        )
     return Response(
-        cache.get(rules.content_hash, render),
+        path.read_bytes(),
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'inline; filename="{rules.id}-{rules.version}.pdf"',

@@ -9,6 +9,7 @@ import json
 from flask import Flask
 from pypdf import PdfReader
 
+from compliance.web.methodology import published_pdf_path
 from questionnaires.model import AnswerType
 from questionnaires.registry import default_registry
 from scoring import default_rules, sha256_hex
@@ -71,13 +72,25 @@ def test_the_rules_file_is_served_as_published(client) -> None:
     assert answer.headers["ETag"] == f'"{RULES.content_hash}"'
 
 
-def test_the_pdf_is_rendered_once_and_carries_the_rules(app: Flask, client) -> None:
-    first = client.get("/methodology.pdf")
-    second = client.get("/methodology.pdf")
-    assert first.status_code == second.status_code == 200 and first.mimetype == "application/pdf"
-    assert first.data == second.data and app.extensions["methodology_pdf"].renders == 1
-    reader = PdfReader(io.BytesIO(first.data))
+def test_the_published_pdf_is_served_as_committed_and_carries_the_rules(app: Flask, client) -> None:
+    """The PDF is rendered by `hrd-sentinel methodology pdf` and committed, never in a request:
+    the committed copy must be the one of the current rules (re-render it when they change)."""
+    answer = client.get("/methodology.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["ETag"] == f'"{RULES.content_hash}"'
+    assert answer.data == published_pdf_path(RULES).read_bytes()
+    reader = PdfReader(io.BytesIO(answer.data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert RULES.content_hash in text and "Red flags and caps" in text
     attached = dict(reader.attachments)["hrd-sentinel-method-1.0.json"][0]
     assert sha256_hex(json.loads(attached)) == RULES.content_hash
+
+
+def test_the_command_renders_the_pdf_of_the_current_rules(app: Flask, tmp_path) -> None:
+    out = tmp_path / "method.pdf"
+    result = app.test_cli_runner().invoke(args=["methodology", "pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    attached = dict(reader.attachments)["hrd-sentinel-method-1.0.json"][0]
+    assert sha256_hex(json.loads(attached)) == RULES.content_hash
+    assert RULES.content_hash in result.output

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -25,7 +25,14 @@ _PREFIX = "k1:"
 _MAX_KEY = 2**63 - 1
 
 
-class PageQuery(BaseModel):
+class QueryModel(BaseModel):
+    """An endpoint's query parameters: one it does not know is a 422 naming it, so a mistyped
+    parameter (`limt=5`) is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(QueryModel):
     """The query parameters every list endpoint accepts."""
 
     limit: int | None = Field(default=None, ge=1, le=10_000, description="Items per page.")

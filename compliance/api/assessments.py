@@ -26,7 +26,7 @@ from compliance.assessments.models import (
 )
 from compliance.clock import now
 from compliance.errors import NotFound, ProblemModel
-from compliance.pagination import PageQuery, page_size
+from compliance.pagination import PageQuery, QueryModel, page_size
 from questionnaires.workbook_reader import WorkbookLimits
 
 bp = blueprint(
@@ -45,7 +45,7 @@ class EvidencePath(AssessmentPath):
     evidence_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class LanguageQuery(BaseModel):
+class LanguageQuery(QueryModel):
     lang: Literal["en", "es", "fr"] = "en"
 
 

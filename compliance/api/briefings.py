@@ -13,6 +13,7 @@ from compliance.accounts.actor import current_actor
 from compliance.api import accepted, blueprint, respond
 from compliance.api.files import XLSX, download
 from compliance.errors import ProblemModel, ServiceUnavailable
+from compliance.pagination import QueryModel
 from compliance.portfolios import runs
 from compliance.portfolios import service as portfolio_service
 from compliance.portfolios.briefing import Briefing
@@ -32,7 +33,7 @@ class PortfolioPath(BaseModel):
     portfolio_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class RunQuery(BaseModel):
+class RunQuery(QueryModel):
     run: int | None = Field(
         default=None, ge=1, le=2**31 - 1, description="A run number; the latest finished if unset"
     )

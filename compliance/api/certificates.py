@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
 from compliance.api import FormModel, blueprint, public, respond
-from compliance.api.files import read_upload
+from compliance.api.files import optional_upload, read_upload
 from compliance.certificates import service as certificate_service
 from compliance.certificates import status as certificate_status
 from compliance.certificates import verification
@@ -30,7 +30,7 @@ from compliance.certificates.rendering import DEFAULT_LOCALE, PdfLanguage, pdf_h
 from compliance.clock import now
 from compliance.credentials.status_list import StatusPurpose
 from compliance.errors import InvalidInput, ProblemDetail, ProblemModel
-from compliance.pagination import page_size
+from compliance.pagination import QueryModel, page_size
 
 bp = blueprint(
     "api_certificates",
@@ -47,7 +47,7 @@ class CertificatePath(BaseModel):
     cert_id: str = Field(max_length=40, description="The public id, e.g. HRD-2026-000123")
 
 
-class PdfQuery(BaseModel):
+class PdfQuery(QueryModel):
     lang: PdfLanguage = Field(
         default=DEFAULT_LOCALE, description="The PDF's language: en (default), es or fr"
     )
@@ -237,7 +237,7 @@ def _submission(form: VerifyForm) -> verification.Submission:
         if isinstance(body.get("cert_id"), str):
             return verification.Submission(source="id", cert_id=body["cert_id"][:40].strip())
         raise _nothing_to_verify()
-    upload = form.file if form.file is not None and form.file.filename else None
+    upload = optional_upload(form.file, what="certificate's signed JSON or PDF")
     try:
         submission = verification.submission_from(
             cert_id=form.cert_id,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, HttpUrl
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
 from compliance.api import blueprint, public, respond
-from compliance.api.files import download, file_store, read_upload
+from compliance.api.files import download, file_store, optional_upload, read_upload
 from compliance.certificates import service as certificate_service
 from compliance.certificates.issuer import Issuer
 from compliance.challenges import service as challenge_service
@@ -188,10 +188,11 @@ def add_evidence(path: ChallengePath, form: EvidenceForm):
     )
     max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
     upload = None
-    if form.file is not None and form.file.filename:
+    attached = optional_upload(form.file, what="evidence file")
+    if attached is not None:
         upload = challenge_service.EvidenceUpload(
-            data=read_upload(form.file, max_bytes=max_bytes, what="evidence file"),
-            filename=form.file.filename,
+            data=read_upload(attached, max_bytes=max_bytes, what="evidence file"),
+            filename=attached.filename,
             description=form.description,
         )
     item = challenge_service.add_evidence(

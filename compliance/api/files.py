@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
 
-from compliance.errors import InvalidInput
+from compliance.errors import InvalidInput, ProblemDetail
 from compliance.storage import FileStore
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -15,9 +15,23 @@ def file_store() -> FileStore:
     return FileStore(current_app.config["UPLOAD_DIR"])
 
 
-def read_upload(upload: FileStorage | None, *, max_bytes: int, what: str) -> bytes:
+def optional_upload(value: object, *, what: str) -> FileStorage | None:
+    """The file of an optional multipart field 'file': None when absent or empty, refused when
+    the field came as text instead of a file."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, FileStorage):
+        raise InvalidInput(
+            f"'file' must be a file part of the form (the {what}), not text.",
+            errors=[ProblemDetail(pointer="/file", detail="not a file")],
+        )
+    return value if value.filename else None
+
+
+def read_upload(upload: object, *, max_bytes: int, what: str) -> bytes:
     """The uploaded bytes, refusing a missing or oversized file before reading it all."""
-    if upload is None or not upload.filename:
+    upload = optional_upload(upload, what=what)
+    if upload is None:
         raise InvalidInput(f"Attach the {what} as the multipart field 'file'.")
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:

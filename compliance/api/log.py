@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import current_app
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
 from compliance.api import blueprint, public, respond
 from compliance.clock import now
 from compliance.credentials.keys import current_signing_key
+from compliance.pagination import QueryModel
 from compliance.transparency import service as log_service
 from compliance.transparency.models import (
     ConsistencyProofPublic,
@@ -29,7 +30,7 @@ bp = blueprint(
 )
 
 
-class EntriesQuery(BaseModel):
+class EntriesQuery(QueryModel):
     start: int = Field(default=0, ge=0, le=MAX_TREE_SIZE, description="First index")
     end: int | None = Field(
         default=None,
@@ -39,7 +40,7 @@ class EntriesQuery(BaseModel):
     )
 
 
-class InclusionQuery(BaseModel):
+class InclusionQuery(QueryModel):
     index: int | None = Field(default=None, ge=0, le=MAX_TREE_SIZE, description="Entry index")
     leaf_hash: str | None = Field(
         default=None, pattern=r"^[0-9a-f]{64}$", description="Or the entry's leaf hash, hex"
@@ -55,7 +56,7 @@ class InclusionQuery(BaseModel):
         return self
 
 
-class ConsistencyQuery(BaseModel):
+class ConsistencyQuery(QueryModel):
     first: int = Field(ge=0, le=MAX_TREE_SIZE, description="The smaller tree size")
     second: int = Field(ge=0, le=MAX_TREE_SIZE, description="The larger tree size")
 

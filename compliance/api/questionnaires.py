@@ -12,6 +12,7 @@ from compliance.accounts.actor import current_actor
 from compliance.api import blueprint, public
 from compliance.api.files import XLSX, download
 from compliance.errors import NotFound
+from compliance.pagination import QueryModel
 from questionnaires.errors import UnknownQuestionnaire
 from questionnaires.registry import QuestionnaireSummary, default_registry
 from questionnaires.view import QuestionnaireView, localize
@@ -30,7 +31,7 @@ class QuestionnairePath(BaseModel):
     key: str = Field(pattern=r"^[a-z_]{1,64}$")
 
 
-class QuestionnaireQuery(BaseModel):
+class QuestionnaireQuery(QueryModel):
     version: int | None = Field(default=None, ge=1, le=10_000)
     lang: Literal["en", "es", "fr"] = "en"
 

@@ -15,12 +15,12 @@ from compliance.pagination import PageQuery, page_size
 from compliance.screening import adhoc
 from compliance.screening import service as screening_service
 from compliance.screening.models import (
+    EntityScreeningQueued,
     MatchPage,
     MatchPublic,
     MatchResponseIn,
     MatchStatus,
     ReviewRequest,
-    ScreeningQueued,
     ScreeningRequest,
 )
 
@@ -49,7 +49,7 @@ class MatchListQuery(PageQuery):
     summary="Screen entities against every incident record",
     description="The entities are checked at once (422 listing those that cannot be screened), "
     "then screened by a job (202: poll the job at `Location`; its result is the screening).",
-    responses={202: ScreeningQueued},
+    responses={202: EntityScreeningQueued},
 )
 def screen(body: ScreeningRequest):
     actor = current_actor()
@@ -64,7 +64,7 @@ def screen(body: ScreeningRequest):
         created_by_id=actor.id,
     )
     session.commit()
-    return accepted(ScreeningQueued, job.id)
+    return accepted(EntityScreeningQueued, job.id)
 
 
 @bp.get("/matches", summary="Matches you may see", responses={200: MatchPage})

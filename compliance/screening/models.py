@@ -355,6 +355,6 @@ class ScreeningResult(BaseModel):
     entities: list[ScreenedEntityPublic]
 
 
-class ScreeningQueued(BaseModel):
+class EntityScreeningQueued(BaseModel):
     job_id: str
     status_url: str

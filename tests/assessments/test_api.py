@@ -295,3 +295,5 @@ def test_the_list_comes_a_page_at_a_time_newest_first(client, world: World) -> N
     assert [a["id"] for a in own["items"]] == [started[1]] and own["next_cursor"] is None
     forged = client.get("/api/v1/assessments?cursor=nonsense", headers=headers)
     assert forged.status_code == 422
+    typo = client.get("/api/v1/assessments?limt=2", headers=headers)  # never silently ignored
+    assert typo.status_code == 422 and typo.json["errors"][0]["pointer"] == "/limt"

@@ -186,6 +186,10 @@ def test_unknown_ids_and_unreadable_files_are_explained(client) -> None:
     )
     empty = client.post("/api/v1/verify", data={}, content_type="multipart/form-data")
     assert empty.status_code == 422 and "Send a certificate id" in empty.json["detail"]
+    text = client.post(
+        "/api/v1/verify", data={"file": "{}"}, content_type="multipart/form-data"
+    )  # the field sent as text, not as a file
+    assert text.status_code == 422 and "must be a file part" in text.json["detail"]
 
 
 def test_verify_offline_with_the_published_keys(

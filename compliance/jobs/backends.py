@@ -43,11 +43,12 @@ class ThreadBackend:
         return {"backend": self.name, "status": "ok", "threads": self._threads}
 
     def _run(self, job_id: str) -> None:
-        """Run the job; a database too busy to claim it is waited for, not left to swallow the
-        job silently (a pool thread's exception reaches nobody)."""
-        for pause in (*BUSY_RETRY_SECONDS, None):
+        """Run the job; a database too busy to claim it, or to record its end, is waited for,
+        not left to swallow the job silently (a pool thread's exception reaches nobody)."""
+        for tries, pause in enumerate((*BUSY_RETRY_SECONDS, None)):
             try:
-                runner.run(self._app, job_id)
+                # a retry takes back the job its busy attempt may have left running
+                runner.run(self._app, job_id, reclaim_running=tries > 0)
                 return
             except OperationalError:
                 if pause is None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from compliance.phrases import Phrase
 from questionnaires.workbook_reader import WorkbookRefused
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Problem(Exception):
     """A failure the caller can act on; subclasses fix the status."""
 
     status = 400
-    title = "Bad request"
+    title = Phrase("Bad request")
 
     def __init__(
         self,
@@ -58,12 +59,12 @@ class Problem(Exception):
 
 class InvalidInput(Problem):
     status = 422
-    title = "Invalid input"
+    title = Phrase("Invalid input")
 
 
 class AuthenticationRequired(Problem):
     status = 401
-    title = "Authentication required"
+    title = Phrase("Authentication required")
 
     def __init__(self, detail: str, **kwargs: Any) -> None:
         super().__init__(detail, **kwargs)
@@ -72,27 +73,27 @@ class AuthenticationRequired(Problem):
 
 class PermissionDenied(Problem):
     status = 403
-    title = "Not allowed"
+    title = Phrase("Not allowed")
 
 
 class NotFound(Problem):
     status = 404
-    title = "Not found"
+    title = Phrase("Not found")
 
 
 class Conflict(Problem):
     status = 409
-    title = "Conflict"
+    title = Phrase("Conflict")
 
 
 class TooManyAttempts(Problem):
     status = 429
-    title = "Too many attempts"
+    title = Phrase("Too many attempts")
 
 
 class ServiceUnavailable(Problem):
     status = 503
-    title = "Service unavailable"
+    title = Phrase("Service unavailable")
 
 
 # Exceptions of the pure packages, which cannot know about HTTP.
@@ -168,24 +169,45 @@ def validation_problem(exc: ValidationError) -> Response:
     ]
     return problem_response(
         422,
-        "Invalid input",
-        "The request does not match what this endpoint expects; see `errors`.",
+        Phrase("Invalid input"),
+        Phrase("The request does not match what this endpoint expects; see `errors`."),
         errors=errors,
     )
 
 
+# Werkzeug's names for the statuses a person meets on a page, so the page can translate them.
+HTTP_TITLES = {
+    400: Phrase("Bad Request"),
+    403: Phrase("Forbidden"),
+    404: Phrase("Not Found"),
+    405: Phrase("Method Not Allowed"),
+    413: Phrase("Request Entity Too Large"),
+    429: Phrase("Too Many Requests"),
+}
+
+
 def _http_detail(exc: HTTPException) -> str:
     if exc.code == 404:
-        return (
-            f"There is nothing at {request.path}. Check the address (API reference: /api/v1/docs)."
+        return Phrase(
+            "There is nothing at %(path)s. Check the address (API reference: /api/v1/docs).",
+            path=request.path,
         )
     if exc.code == 405:
         allowed = ", ".join(sorted(exc.valid_methods or []))
-        return f"{request.method} is not allowed on {request.path}; use {allowed}."
+        return Phrase(
+            "%(method)s is not allowed on %(path)s; use %(allowed)s.",
+            method=request.method,
+            path=request.path,
+            allowed=allowed,
+        )
     if exc.code == 413:
-        return "The request body is larger than the limit for this service; send a smaller file."
+        return Phrase(
+            "The request body is larger than the limit for this service; send a smaller file."
+        )
     if exc.code == 400 and "CSRF" in (exc.description or ""):
-        return "The form expired or was sent from another site. Reload the page and try again."
+        return Phrase(
+            "The form expired or was sent from another site. Reload the page and try again."
+        )
     return exc.description or exc.name
 
 
@@ -207,15 +229,16 @@ def init_app(app: Flask) -> None:
         headers = {
             k: v for k, v in exc.get_headers() if k in ("Allow", "WWW-Authenticate", "Retry-After")
         }
-        return problem_response(exc.code or 500, exc.name, _http_detail(exc), headers=headers)
+        title = HTTP_TITLES.get(exc.code or 500, exc.name)
+        return problem_response(exc.code or 500, title, _http_detail(exc), headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return problem_response(
             500,
-            "Internal error",
-            "Something went wrong on our side; nothing was saved. Try again later.",
+            Phrase("Internal error"),
+            Phrase("Something went wrong on our side; nothing was saved. Try again later."),
         )
 
     @app.errorhandler(OperationalError)
@@ -223,8 +246,10 @@ def init_app(app: Flask) -> None:
         log.error("database unavailable on %s %s: %s", request.method, request.path, exc.orig)
         return problem_response(
             503,
-            "Service unavailable",
-            "The database is unreachable for a moment; nothing was saved. Try again shortly.",
+            Phrase("Service unavailable"),
+            Phrase(
+                "The database is unreachable for a moment; nothing was saved. Try again shortly."
+            ),
             headers={"Retry-After": "5"},
         )
 

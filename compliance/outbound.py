@@ -21,25 +21,42 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from compliance.phrases import Phrase
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[..., list[tuple[Any, ...]]]
 
 
+class Unreachable(Exception):
+    """An address that cannot or may not be reached, worded for whoever gave it: `detail` keeps
+    the phrase, which `str(exc)` would turn into plain English."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 @dataclass(frozen=True)
 class Destination:
-    """Words for refusals: what is being reached and which settings let the operator allow it."""
+    """Words for refusals: what is being reached and which settings let the operator allow it.
+    The nouns are phrases so that a page words the whole refusal in its own language; the one
+    sentence that starts with the noun is given whole."""
 
-    noun: str  # "feed", "webhook"
+    noun: Phrase  # Phrase("feed"): "the feed host", "feed URLs"
+    plural: Phrase  # Phrase("feeds"): "such feeds are refused"
+    no_credentials: Phrase  # "Feed URLs may not carry a user name or password."
     setting_prefix: str  # "COMPLIANCE_FEEDS" -> COMPLIANCE_FEEDS_ALLOW_PRIVATE
-    refused: type[Exception]  # raised for addresses this service may not reach
-    unresolved: type[Exception]  # raised when the host name cannot be resolved
+    refused: type[Unreachable]  # raised for addresses this service may not reach
+    unresolved: type[Unreachable]  # raised when the host name cannot be resolved
 
     @property
-    def remedy(self) -> str:
-        return (
-            f"such {self.noun}s are refused unless the operator sets "
-            f"{self.setting_prefix}_ALLOW_PRIVATE=true or lists the network in "
-            f"{self.setting_prefix}_ALLOWED_NETWORKS."
+    def remedy(self) -> Phrase:
+        return Phrase(
+            "such %(plural)s are refused unless the operator sets %(allow_private)s=true or "
+            "lists the network in %(allowed_networks)s.",
+            plural=self.plural,
+            allow_private=self.setting_prefix + "_ALLOW_PRIVATE",
+            allowed_networks=self.setting_prefix + "_ALLOWED_NETWORKS",
         )
 
 
@@ -97,11 +114,15 @@ def check_url(
     noun = destination.noun
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise destination.refused(f"Only http and https {noun} URLs are allowed, not {url!r}.")
-    if parts.username or parts.password:
         raise destination.refused(
-            f"{noun.capitalize()} URLs may not carry a user name or password."
+            Phrase(
+                "Only http and https %(noun)s URLs are allowed, not %(url)s.",
+                noun=noun,
+                url=repr(url),
+            )
         )
+    if parts.username or parts.password:
+        raise destination.refused(destination.no_credentials)
     if allow_private:
         return
     try:
@@ -109,14 +130,25 @@ def check_url(
         answers = resolve(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise destination.unresolved(
-            f"The {noun} host {parts.hostname!r} could not be resolved ({exc})."
+            Phrase(
+                "The %(noun)s host %(host)s could not be resolved (%(error)s).",
+                noun=noun,
+                host=repr(parts.hostname),
+                error=str(exc),
+            )
         ) from exc
     addresses = {answer[4][0] for answer in answers}
     blocked = sorted(a for a in addresses if not is_reachable(a, allowed_networks))
     if blocked or not addresses:
         raise destination.refused(
-            f"The {noun} host {parts.hostname!r} resolves to a private, loopback, link-local or "
-            f"reserved address ({', '.join(blocked) or 'none'}); {destination.remedy}"
+            Phrase(
+                "The %(noun)s host %(host)s resolves to a private, loopback, link-local or "
+                "reserved address (%(addresses)s); %(remedy)s",
+                noun=noun,
+                host=repr(parts.hostname),
+                addresses=", ".join(blocked) or Phrase("none"),
+                remedy=destination.remedy,
+            )
         )
 
 
@@ -131,8 +163,13 @@ def _connection_classes(
         if not is_reachable(address, allowed_networks):
             sock.close()
             raise destination.refused(
-                f"The {destination.noun} connection reached a non-public address ({address}) "
-                f"and was closed; {destination.remedy}"
+                Phrase(
+                    "The %(noun)s connection reached a non-public address (%(address)s) and was "
+                    "closed; %(remedy)s",
+                    noun=destination.noun,
+                    address=address,
+                    remedy=destination.remedy,
+                )
             )
         return sock
 

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from compliance.errors import InvalidInput, ProblemDetail
+from compliance.phrases import Phrase
 
 T = TypeVar("T")
 _PREFIX = "k1:"
@@ -70,8 +71,8 @@ def decode_cursor(cursor: str | None) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise InvalidInput(
-        "The cursor is not one this API gave out. Start again without `cursor`.",
-        errors=[ProblemDetail(pointer="/cursor", detail="unknown cursor")],
+        Phrase("The cursor is not one this API gave out. Start again without `cursor`."),
+        errors=[ProblemDetail(pointer="/cursor", detail=Phrase("unknown cursor"))],
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from compliance.accounts.actor import Actor
 from compliance.accounts.models import OrganisationKind
 from compliance.errors import AuthenticationRequired, PermissionDenied
+from compliance.phrases import Phrase
 
 Rule = Callable[[Actor | None, Any], bool]
 
@@ -70,95 +71,95 @@ def nobody_signed_in(actor: Actor | None, _subject: Any) -> bool:
 
 # action -> (rule, what the action is, in words for the refusal message)
 RULES: dict[str, tuple[Rule, str]] = {
-    "account.read": (signed_in, "see this account"),
-    "token.manage": (signed_in, "manage API tokens"),
-    "job.read": (either(reviewer, same_organisation), "see this job"),
-    "audit.verify": (reviewer, "check the audit log"),
-    "questionnaire.read": (anyone, "read questionnaires"),
-    "assessment.create": (assessed, "start an assessment"),
-    "assessment.list": (signed_in, "list assessments"),
-    "assessment.read": (either(reviewer, same_organisation), "see this assessment"),
-    "assessment.edit": (both(assessed, same_organisation), "change this assessment"),
-    "assessment.submit": (both(assessed, same_organisation), "submit this assessment"),
-    "assessment.decide": (reviewer, "decide on assessments"),
-    "incident.read": (signed_in, "see incident records"),
+    "account.read": (signed_in, Phrase("see this account")),
+    "token.manage": (signed_in, Phrase("manage API tokens")),
+    "job.read": (either(reviewer, same_organisation), Phrase("see this job")),
+    "audit.verify": (reviewer, Phrase("check the audit log")),
+    "questionnaire.read": (anyone, Phrase("read questionnaires")),
+    "assessment.create": (assessed, Phrase("start an assessment")),
+    "assessment.list": (signed_in, Phrase("list assessments")),
+    "assessment.read": (either(reviewer, same_organisation), Phrase("see this assessment")),
+    "assessment.edit": (both(assessed, same_organisation), Phrase("change this assessment")),
+    "assessment.submit": (both(assessed, same_organisation), Phrase("submit this assessment")),
+    "assessment.decide": (reviewer, Phrase("decide on assessments")),
+    "incident.read": (signed_in, Phrase("see incident records")),
     "incident.read_protected": (
         either(reviewer, submitted_by_own_organisation),
-        "see the protected fields of this incident",
+        Phrase("see the protected fields of this incident"),
     ),
     "incident.submit": (
         kind_in(OrganisationKind.ngo, OrganisationKind.certifier),
-        "submit incident records",
+        Phrase("submit incident records"),
     ),
-    "incident.import": (reviewer, "import incident records"),
-    "incident.verify": (reviewer, "decide on incident records"),
-    "incident_feed.manage": (reviewer, "manage incident feeds"),
+    "incident.import": (reviewer, Phrase("import incident records")),
+    "incident.verify": (reviewer, Phrase("decide on incident records")),
+    "incident_feed.manage": (reviewer, Phrase("manage incident feeds")),
     "dataset.read": (
         either(reviewer, same_organisation),
-        "see the sites and suppliers of this assessment",
+        Phrase("see the sites and suppliers of this assessment"),
     ),
     "dataset.upload": (
         both(assessed, same_organisation),
-        "upload the sites and suppliers of this assessment",
+        Phrase("upload the sites and suppliers of this assessment"),
     ),
-    "dataset.template": (anyone, "download dataset templates"),
-    "score.read": (either(reviewer, same_organisation), "see this assessment's score"),
-    "log.read": (anyone, "read the transparency log"),
-    "keys.read": (anyone, "read the public signing keys"),
-    "screening.run": (signed_in, "screen entities against the incident records"),
-    "match.list": (signed_in, "see incidents matched to organisations"),
-    "match.review": (reviewer, "confirm or dismiss incident matches"),
+    "dataset.template": (anyone, Phrase("download dataset templates")),
+    "score.read": (either(reviewer, same_organisation), Phrase("see this assessment's score")),
+    "log.read": (anyone, Phrase("read the transparency log")),
+    "keys.read": (anyone, Phrase("read the public signing keys")),
+    "screening.run": (signed_in, Phrase("screen entities against the incident records")),
+    "match.list": (signed_in, Phrase("see incidents matched to organisations")),
+    "match.review": (reviewer, Phrase("confirm or dismiss incident matches")),
     "match.respond": (
         both(assessed, same_organisation),
-        "answer the incidents matched to this organisation",
+        Phrase("answer the incidents matched to this organisation"),
     ),
-    "review.queue": (reviewer, "see the review queue"),
-    "evidence.review": (reviewer, "mark evidence verified or rejected"),
-    "certificate.read": (anyone, "see certificates and the register"),
-    "certificate.verify": (anyone, "verify certificates"),
-    "certificate.change_status": (reviewer, "suspend, reinstate or revoke certificates"),
+    "review.queue": (reviewer, Phrase("see the review queue")),
+    "evidence.review": (reviewer, Phrase("mark evidence verified or rejected")),
+    "certificate.read": (anyone, Phrase("see certificates and the register")),
+    "certificate.verify": (anyone, Phrase("verify certificates")),
+    "certificate.change_status": (reviewer, Phrase("suspend, reinstate or revoke certificates")),
     "challenge.file": (
         either(nobody_signed_in, kind_in(OrganisationKind.ngo)),
-        "file challenges (NGO members, or anyone without signing in)",
+        Phrase("file challenges (NGO members, or anyone without signing in)"),
     ),
-    "challenge.read": (signed_in, "see challenges"),
-    "challenge.track": (anyone, "see the public challenge tracker"),
+    "challenge.read": (signed_in, Phrase("see challenges")),
+    "challenge.track": (anyone, Phrase("see the public challenge tracker")),
     "challenge.respond": (
         both(assessed, same_organisation),
-        "respond to a challenge against this organisation",
+        Phrase("respond to a challenge against this organisation"),
     ),
-    "challenge.decide": (reviewer, "decide on challenges"),
+    "challenge.decide": (reviewer, Phrase("decide on challenges")),
     "watchlist.manage": (
         kind_in(OrganisationKind.financial_institution),
-        "watch organisations and read their alerts (investors and banks)",
+        Phrase("watch organisations and read their alerts (investors and banks)"),
     ),
     "webhook.manage": (
         kind_in(OrganisationKind.financial_institution),
-        "manage alert webhooks (investors and banks)",
+        Phrase("manage alert webhooks (investors and banks)"),
     ),
     "portfolio.list": (
         kind_in(OrganisationKind.financial_institution),
-        "keep portfolios (investors and banks)",
+        Phrase("keep portfolios (investors and banks)"),
     ),
     "portfolio.create": (
         kind_in(OrganisationKind.financial_institution),
-        "upload portfolios (investors and banks)",
+        Phrase("upload portfolios (investors and banks)"),
     ),
     "portfolio.read": (
         both(kind_in(OrganisationKind.financial_institution), same_organisation),
-        "see this portfolio",
+        Phrase("see this portfolio"),
     ),
     "portfolio.edit": (
         both(kind_in(OrganisationKind.financial_institution), same_organisation),
-        "change this portfolio and the mapping of its holdings",
+        Phrase("change this portfolio and the mapping of its holdings"),
     ),
     "portfolio.screen": (
         both(kind_in(OrganisationKind.financial_institution), same_organisation),
-        "screen this portfolio",
+        Phrase("screen this portfolio"),
     ),
     "briefing.read": (
         both(kind_in(OrganisationKind.financial_institution), same_organisation),
-        "read the briefings of this portfolio",
+        Phrase("read the briefings of this portfolio"),
     ),
 }
 
@@ -175,9 +176,18 @@ def require(actor: Actor | None, action: str, subject: Any = None) -> None:
         return
     if actor is None:
         raise AuthenticationRequired(
-            f"Sign in, or send an API token as 'Authorization: Bearer <token>', to {words}."
+            Phrase(
+                "Sign in, or send an API token as 'Authorization: Bearer <token>', to %(action)s.",
+                action=words,
+            )
         )
-    raise PermissionDenied(f"Your organisation ({actor.kind}) is not allowed to {words}.")
+    raise PermissionDenied(
+        Phrase(
+            "Your organisation (%(kind)s) is not allowed to %(action)s.",
+            kind=actor.kind,
+            action=words,
+        )
+    )
 
 
 def scope(actor: Actor | None, model: Any) -> ColumnElement[bool]:

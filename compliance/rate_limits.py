@@ -16,6 +16,7 @@ from flask import Flask, current_app, request
 from limits import RateLimitItem, parse, storage, strategies
 
 from compliance.errors import TooManyAttempts
+from compliance.phrases import Phrase
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,26 @@ class Budget:
 
 
 BUDGETS: dict[str, Budget] = {
-    "web.login": Budget("RATE_LIMIT_LOGIN", frozenset({"POST"}), "sign-in attempts"),
-    "api_auth.create_token": Budget("RATE_LIMIT_TOKENS", frozenset({"POST"}), "token requests"),
+    "web.login": Budget("RATE_LIMIT_LOGIN", frozenset({"POST"}), Phrase("sign-in attempts")),
+    "api_auth.create_token": Budget(
+        "RATE_LIMIT_TOKENS", frozenset({"POST"}), Phrase("token requests")
+    ),
     "api_certificates.verify": Budget(
-        "RATE_LIMIT_VERIFY", frozenset({"POST"}), "verification requests"
+        "RATE_LIMIT_VERIFY", frozenset({"POST"}), Phrase("verification requests")
     ),
     "web_certificates.verify": Budget(
-        "RATE_LIMIT_VERIFY", frozenset({"POST"}), "verification requests"
+        "RATE_LIMIT_VERIFY", frozenset({"POST"}), Phrase("verification requests")
     ),
+}
+
+# The units of a limit as the `limits` library names them ("5 per 1 minute"), to translate.
+_UNITS = {
+    "second": Phrase("second"),
+    "minute": Phrase("minute"),
+    "hour": Phrase("hour"),
+    "day": Phrase("day"),
+    "month": Phrase("month"),
+    "year": Phrase("year"),
 }
 
 
@@ -69,9 +82,25 @@ def _check() -> None:
     reset_at, _remaining = limiter.strategy.get_window_stats(item, budget.setting, address)
     wait = max(1, math.ceil(reset_at - time.time()))
     raise TooManyAttempts(
-        f"Too many {budget.what} from your address (at most {item}). "
-        f"Wait {wait} seconds and try again.",
+        Phrase(
+            "Too many %(what)s from your address (at most %(limit)s). "
+            "Wait %(seconds)s seconds and try again.",
+            what=budget.what,
+            limit=_words(item),
+            seconds=wait,
+        ),
         headers={"Retry-After": str(wait)},
+    )
+
+
+def _words(item: RateLimitItem) -> str:
+    """The limit as `limits` writes it ("5 per 1 minute"), as a phrase a page can translate."""
+    unit = item.GRANULARITY.name
+    return Phrase(
+        "%(amount)s per %(multiples)s %(unit)s",
+        amount=item.amount,
+        multiples=item.multiples,
+        unit=_UNITS.get(unit, unit),
     )
 
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compliance.errors import InvalidInput, Problem
+from compliance.phrases import Phrase
 
 
 class StorageFull(Problem):
     status = 507
-    title = "Insufficient storage"
+    title = Phrase("Insufficient storage")
 
 
 @dataclass(frozen=True)
@@ -93,19 +94,28 @@ class FileStore:
             raise ValueError("not a SHA-256 digest")
         return self.root / sha256[:2] / sha256
 
-    def put(self, data: bytes, *, max_bytes: int, what: str = "file") -> StoredFile:
+    def put(self, data: bytes, *, max_bytes: int, what: str = Phrase("file")) -> StoredFile:
         """Check and keep `data`; refuse a forbidden kind or size with a message to act on."""
         if not data:
-            raise InvalidInput(f"The {what} is empty.")
+            raise InvalidInput(Phrase("The %(what)s is empty.", what=what))
         if len(data) > max_bytes:
             raise InvalidInput(
-                f"The {what} is {len(data) / 2**20:.1f} MiB; "
-                f"the limit is {max_bytes / 2**20:.0f} MiB."
+                Phrase(
+                    "The %(what)s is %(size)s MiB; the limit is %(limit)s MiB.",
+                    what=what,
+                    size=format(len(data) / 2**20, ".1f"),
+                    limit=format(max_bytes / 2**20, ".0f"),
+                )
             )
         content_type = sniff(data)
         if content_type is None:
-            allowed = ", ".join(sorted(set(ALLOWED_KINDS.values())))
-            raise InvalidInput(f"This kind of {what} is not accepted. Upload one of: {allowed}.")
+            raise InvalidInput(
+                Phrase(
+                    "This kind of %(what)s is not accepted. Upload one of: %(allowed)s.",
+                    what=what,
+                    allowed=", ".join(sorted(set(ALLOWED_KINDS.values()))),
+                )
+            )
         digest = hashlib.sha256(data).hexdigest()
         self.write(digest, data)
         return StoredFile(sha256=digest, size_bytes=len(data), content_type=content_type)
@@ -130,8 +140,10 @@ class FileStore:
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise StorageFull(
-                    "The server has no room for this file right now; "
-                    "nothing was saved. Try again later."
+                    Phrase(
+                        "The server has no room for this file right now; nothing was saved. "
+                        "Try again later."
+                    )
                 ) from exc
             raise
 

@@ -15,6 +15,7 @@ from flask import Flask
 from flask import Request as FlaskRequest
 
 from compliance.errors import InvalidInput, ProblemDetail
+from compliance.phrases import Phrase
 
 _NOT_BARE = re.compile(r"[/\\\x00-\x1f\x7f]|^\.\.?$")
 
@@ -37,9 +38,15 @@ def _check(request: FlaskRequest) -> None:
     for field, storage in request.files.items(multi=True):
         if storage.filename and not is_bare(storage.filename):
             raise InvalidInput(
-                "A file name must be a plain name such as policy.pdf, without folders or "
-                "control characters: rename the file and upload it again.",
-                errors=[ProblemDetail(pointer=f"/{field}", detail="file name is not a plain name")],
+                Phrase(
+                    "A file name must be a plain name such as policy.pdf, without folders or "
+                    "control characters: rename the file and upload it again."
+                ),
+                errors=[
+                    ProblemDetail(
+                        pointer=f"/{field}", detail=Phrase("file name is not a plain name")
+                    )
+                ],
             )
 
 

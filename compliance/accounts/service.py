@@ -24,13 +24,16 @@ from compliance.errors import (
     NotFound,
     TooManyAttempts,
 )
+from compliance.phrases import Phrase
 
 TOKEN_PREFIX = "hrd_"  # noqa: S105  (a marker that makes leaked tokens easy to scan for)
 
 
 class WeakPassword(InvalidInput):
     def __init__(self) -> None:
-        super().__init__(f"The password must have at least {MIN_LENGTH} characters.")
+        super().__init__(
+            Phrase("The password must have at least %(length)s characters.", length=MIN_LENGTH)
+        )
 
 
 def normalise_email(email: str) -> str:
@@ -51,7 +54,12 @@ def get_or_create_organisation(
     if organisation is not None:
         if organisation.kind != kind:
             raise Conflict(
-                f"Organisation '{name}' exists already as a {organisation.kind}, not a {kind}."
+                Phrase(
+                    "Organisation '%(name)s' exists already as a %(existing)s, not a %(kind)s.",
+                    name=name,
+                    existing=organisation.kind,
+                    kind=kind,
+                )
             )
         return organisation
     organisation = Organisation(name=name, kind=kind, country=country, sector=sector)
@@ -80,7 +88,7 @@ def create_user(
     """A new user of `organisation`; without a password the user can only use API tokens."""
     email = normalise_email(email)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise Conflict(f"A user with e-mail {email} exists already.")
+        raise Conflict(Phrase("A user with e-mail %(email)s exists already.", email=email))
     if password is not None and len(password) < MIN_LENGTH:
         raise WeakPassword()
     user = User(
@@ -105,7 +113,7 @@ def create_user(
 def get_user_by_email(*, session: Session, email: str) -> User:
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
     if user is None:
-        raise NotFound(f"No user has the e-mail {normalise_email(email)}.")
+        raise NotFound(Phrase("No user has the e-mail %(email)s.", email=normalise_email(email)))
     return user
 
 
@@ -126,7 +134,10 @@ def authenticate(
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         raise TooManyAttempts(
-            "Too many failed sign-ins: this account is locked for a few minutes. Try again later.",
+            Phrase(
+                "Too many failed sign-ins: this account is locked for a few minutes. "
+                "Try again later."
+            ),
             headers={"Retry-After": str(int((user.locked_until - now).total_seconds()) + 1)},
         )
     if user is None or not user.active or not verify_password(user.password_hash, password):
@@ -137,7 +148,7 @@ def authenticate(
                 user.failed_logins = 0
                 audit.record(session=session, actor=None, action="user.locked", subject=user)
             session.add(user)
-        raise AuthenticationRequired("The e-mail or password is wrong.")
+        raise AuthenticationRequired(Phrase("The e-mail or password is wrong."))
     user.failed_logins = 0
     user.locked_until = None
     if needs_rehash(user.password_hash):
@@ -179,16 +190,19 @@ def user_for_token(*, session: Session, secret: str, now: datetime) -> User:
     """The active user holding this bearer token, or an error saying why it is refused."""
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret))).first()
     if token is None:
-        raise AuthenticationRequired("This API token is not valid. Create a new one.")
+        raise AuthenticationRequired(Phrase("This API token is not valid. Create a new one."))
     if token.revoked_at is not None:
-        raise AuthenticationRequired("This API token was revoked. Create a new one.")
+        raise AuthenticationRequired(Phrase("This API token was revoked. Create a new one."))
     if token.expires_at <= now:
         raise AuthenticationRequired(
-            f"This API token expired on {token.expires_at:%Y-%m-%d}. Create a new one."
+            Phrase(
+                "This API token expired on %(date)s. Create a new one.",
+                date=token.expires_at.date().isoformat(),
+            )
         )
     user = session.get(User, token.user_id)
     if user is None or not user.active:
-        raise AuthenticationRequired("The account behind this API token is disabled.")
+        raise AuthenticationRequired(Phrase("The account behind this API token is disabled."))
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         token.last_used_at = now
         session.add(token)
@@ -207,7 +221,7 @@ def revoke_token(*, session: Session, user: User, token_id: int, now: datetime) 
     """Revoke one of the user's own tokens; another user's token is 'not found'."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound(f"You have no API token with id {token_id}.")
+        raise NotFound(Phrase("You have no API token with id %(token_id)s.", token_id=token_id))
     if token.revoked_at is None:
         token.revoked_at = now
         session.add(token)

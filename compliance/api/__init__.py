@@ -21,6 +21,7 @@ from compliance.errors import (
     ProblemDetail,
     ProblemModel,
 )
+from compliance.phrases import Phrase
 
 PREFIX = "/api/v1"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,7 +62,7 @@ def _bearer_secret() -> str | None:
         return None
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise AuthenticationRequired("Send the token as 'Authorization: Bearer <token>'.")
+        raise AuthenticationRequired(Phrase("Send the token as 'Authorization: Bearer <token>'."))
     return secret.strip()
 
 
@@ -82,8 +83,10 @@ def _authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if actor is None and view is not None and not getattr(view, "hrd_public", False):
         raise AuthenticationRequired(
-            "This endpoint needs an API token: send 'Authorization: Bearer <token>' "
-            "(create one with POST /api/v1/auth/tokens)."
+            Phrase(
+                "This endpoint needs an API token: send 'Authorization: Bearer <token>' "
+                "(create one with POST /api/v1/auth/tokens)."
+            )
         )
     _require_json_body()
 
@@ -99,11 +102,15 @@ def _require_json_body() -> None:
         document = request.get_json(silent=True)
     except RecursionError:
         raise Problem(
-            "The JSON body is nested too deeply to read; no request to this API needs more "
-            "than a few levels of brackets."
+            Phrase(
+                "The JSON body is nested too deeply to read; no request to this API needs more "
+                "than a few levels of brackets."
+            )
         ) from None
     if document is None:
-        raise Problem("The request body is not valid JSON. Check quotes, commas and brackets.")
+        raise Problem(
+            Phrase("The request body is not valid JSON. Check quotes, commas and brackets.")
+        )
     refuse_nul_characters(_json_strings(document))
 
 
@@ -127,9 +134,12 @@ def refuse_nul_characters(texts: Iterable[tuple[str, str]]) -> None:
     for pointer, text in texts:
         if "\x00" in text:
             raise InvalidInput(
-                f"The text at {pointer} contains a NUL character (U+0000); remove it and send "
-                "the request again.",
-                errors=[ProblemDetail(pointer=pointer, detail="contains a NUL character")],
+                Phrase(
+                    "The text at %(pointer)s contains a NUL character (U+0000); remove it and "
+                    "send the request again.",
+                    pointer=pointer,
+                ),
+                errors=[ProblemDetail(pointer=pointer, detail=Phrase("contains a NUL character"))],
             )
 
 

@@ -27,6 +27,7 @@ from compliance.assessments.models import (
 from compliance.clock import now
 from compliance.errors import NotFound, ProblemModel
 from compliance.pagination import PageQuery, QueryModel, page_size
+from compliance.phrases import Phrase
 from questionnaires.workbook_reader import WorkbookLimits
 
 bp = blueprint(
@@ -201,7 +202,9 @@ def answers_report(path: AssessmentPath):
     assessment = _visible(path.assessment_id, "assessment.read")
     if assessment.import_report_sha256 is None:
         raise NotFound(
-            "There is no refused workbook to show: the last import succeeded or none was made."
+            Phrase(
+                "There is no refused workbook to show: the last import succeeded or none was made."
+            )
         )
     data = file_store().read(assessment.import_report_sha256)
     return download(data, filename=f"assessment-{assessment.id}-problems.xlsx", mimetype=XLSX)
@@ -265,7 +268,13 @@ def get_evidence(path: EvidencePath):
         session=db.session(), assessment=assessment, evidence_id=path.evidence_id
     )
     if evidence.kind != "file":
-        raise NotFound(f"Evidence {evidence.ref} is a link, not a file: {evidence.url}")
+        raise NotFound(
+            Phrase(
+                "Evidence %(ref)s is a link, not a file: %(url)s",
+                ref=evidence.ref,
+                url=evidence.url,
+            )
+        )
     return download(
         file_store().read(evidence.sha256),
         filename=evidence.filename,

@@ -14,6 +14,7 @@ from compliance.api import accepted, blueprint, respond
 from compliance.api.files import XLSX, download
 from compliance.errors import ProblemModel, ServiceUnavailable
 from compliance.pagination import QueryModel
+from compliance.phrases import Phrase
 from compliance.portfolios import runs
 from compliance.portfolios import service as portfolio_service
 from compliance.portfolios.briefing import Briefing
@@ -97,7 +98,7 @@ def _stored(key: str | None) -> bytes:
         except FileNotFoundError:
             pass
     raise BriefingFileMissing(
-        "The stored briefing file is missing; start a new screening to write it again."
+        Phrase("The stored briefing file is missing; start a new screening to write it again.")
     )
 
 

@@ -31,6 +31,7 @@ from compliance.clock import now
 from compliance.credentials.status_list import StatusPurpose
 from compliance.errors import InvalidInput, ProblemDetail, ProblemModel
 from compliance.pagination import QueryModel, page_size
+from compliance.phrases import Phrase
 
 bp = blueprint(
     "api_certificates",
@@ -250,8 +251,8 @@ def _submission(form: VerifyForm) -> verification.Submission:
         )
     except UnreadableCertificate as error:
         raise InvalidInput(
-            f"This cannot be verified: {error}.",
-            errors=[ProblemDetail(pointer="/file", detail=str(error))],
+            Phrase("This cannot be verified: %(reason)s.", reason=error.detail),
+            errors=[ProblemDetail(pointer="/file", detail=error.detail)],
         ) from error
     if submission is None:
         raise _nothing_to_verify()
@@ -260,9 +261,11 @@ def _submission(form: VerifyForm) -> verification.Submission:
 
 def _nothing_to_verify() -> InvalidInput:
     return InvalidInput(
-        "Send a certificate id (cert_id), the signed JSON (file, or credential as text), or the "
-        "certificate PDF (file), as multipart form data; or a JSON body with cert_id or the "
-        "signed JSON itself."
+        Phrase(
+            "Send a certificate id (cert_id), the signed JSON (file, or credential as text), or "
+            "the certificate PDF (file), as multipart form data; or a JSON body with cert_id or "
+            "the signed JSON itself."
+        )
     )
 
 

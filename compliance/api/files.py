@@ -6,6 +6,7 @@ from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
 
 from compliance.errors import InvalidInput, ProblemDetail
+from compliance.phrases import Phrase
 from compliance.storage import FileStore
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,8 +23,8 @@ def optional_upload(value: object, *, what: str) -> FileStorage | None:
         return None
     if not isinstance(value, FileStorage):
         raise InvalidInput(
-            f"'file' must be a file part of the form (the {what}), not text.",
-            errors=[ProblemDetail(pointer="/file", detail="not a file")],
+            Phrase("'file' must be a file part of the form (the %(what)s), not text.", what=what),
+            errors=[ProblemDetail(pointer="/file", detail=Phrase("not a file"))],
         )
     return value if value.filename else None
 
@@ -32,11 +33,15 @@ def read_upload(upload: object, *, max_bytes: int, what: str) -> bytes:
     """The uploaded bytes, refusing a missing or oversized file before reading it all."""
     upload = optional_upload(upload, what=what)
     if upload is None:
-        raise InvalidInput(f"Attach the {what} as the multipart field 'file'.")
+        raise InvalidInput(Phrase("Attach the %(what)s as the multipart field 'file'.", what=what))
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InvalidInput(
-            f"The {what} is larger than {max_bytes / 2**20:.0f} MiB; send a smaller one."
+            Phrase(
+                "The %(what)s is larger than %(limit)s MiB; send a smaller one.",
+                what=what,
+                limit=format(max_bytes / 2**20, ".0f"),
+            )
         )
     return data
 

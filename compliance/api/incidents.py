@@ -36,6 +36,7 @@ from compliance.incidents.reading import FileFormat
 from compliance.incidents.vocabulary import AttackType, Sector
 from compliance.jobs import service as job_service
 from compliance.pagination import PageQuery, page_size
+from compliance.phrases import Phrase
 
 bp = blueprint(
     "api_incidents",
@@ -170,8 +171,8 @@ def import_incidents(form: ImportForm):
     data = form.file.read()
     if not data:
         raise InvalidInput(
-            "The uploaded file is empty.",
-            errors=[ProblemDetail(pointer="/file", detail="empty file")],
+            Phrase("The uploaded file is empty."),
+            errors=[ProblemDetail(pointer="/file", detail=Phrase("empty file"))],
         )
     session = db.session()
     incident_import = imports.queue_import(

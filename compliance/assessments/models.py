@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 from compliance.clock import now
 from compliance.db import enum_column, utc_column
 from compliance.outbound import PublicLink
+from compliance.phrases import Phrase
 
 
 class AssessmentStatus(StrEnum):
@@ -25,6 +26,15 @@ class AssessmentStatus(StrEnum):
     rejected = "rejected"
 
 
+# A status as a sentence says it: "Assessment 3 is under review".
+STATUS_WORDS: dict[AssessmentStatus, Phrase] = {
+    AssessmentStatus.draft: Phrase("draft"),
+    AssessmentStatus.submitted: Phrase("submitted"),
+    AssessmentStatus.under_review: Phrase("under review"),
+    AssessmentStatus.changes_requested: Phrase("changes requested"),
+    AssessmentStatus.approved: Phrase("approved"),
+    AssessmentStatus.rejected: Phrase("rejected"),
+}
 EDITABLE = frozenset({AssessmentStatus.draft, AssessmentStatus.changes_requested})
 OPEN = frozenset(set(AssessmentStatus) - {AssessmentStatus.approved, AssessmentStatus.rejected})
 

@@ -18,6 +18,7 @@ from compliance.accounts.models import OrganisationKind
 from compliance.assessments.models import (
     EDITABLE,
     OPEN,
+    STATUS_WORDS,
     Answer,
     Assessment,
     AssessmentCreate,
@@ -32,6 +33,7 @@ from compliance.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from compliance.jobs.models import Job, JobStatus
 from compliance.outbound import PublicLink
 from compliance.pagination import Page, paginate
+from compliance.phrases import Phrase, joined
 from compliance.storage import FileStore
 from questionnaires.answers import AnswerProblem, apply_patch
 from questionnaires.completeness import MissingItem, Progress, missing_before_submit, progress
@@ -64,8 +66,12 @@ def create(
     expected = QUESTIONNAIRE_FOR_KIND.get(actor.kind)
     if assessment_in.questionnaire_key != expected:
         raise InvalidInput(
-            f"A {actor.kind} answers the '{expected}' questionnaire, not "
-            f"'{assessment_in.questionnaire_key}'."
+            Phrase(
+                "A %(kind)s answers the '%(expected)s' questionnaire, not '%(given)s'.",
+                kind=actor.kind,
+                expected=expected,
+                given=assessment_in.questionnaire_key,
+            )
         )
     try:
         definition = registry().get(
@@ -82,8 +88,12 @@ def create(
     ).first()
     if open_one is not None:
         raise Conflict(
-            f"Your organisation already has an open assessment (#{open_one.id}, "
-            f"{open_one.status}): continue that one."
+            Phrase(
+                "Your organisation already has an open assessment (#%(assessment)s, "
+                "%(status)s): continue that one.",
+                assessment=open_one.id,
+                status=open_one.status.value,
+            )
         )
     assessment = Assessment(
         organisation_id=actor.organisation_id,
@@ -112,7 +122,11 @@ def get_visible(*, session: Session, actor: Actor | None, assessment_id: int) ->
         select(Assessment).where(Assessment.id == assessment_id, policy.scope(actor, Assessment))
     ).first()
     if assessment is None:
-        raise NotFound(f"There is no assessment {assessment_id} that you can see.")
+        raise NotFound(
+            Phrase(
+                "There is no assessment %(assessment)s that you can see.", assessment=assessment_id
+            )
+        )
     return assessment
 
 
@@ -193,8 +207,12 @@ def standing(
 def _require_editable(assessment: Assessment) -> None:
     if assessment.status not in EDITABLE:
         raise AssessmentLocked(
-            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; it cannot be "
-            "changed until the reviewer asks for changes."
+            Phrase(
+                "Assessment %(assessment)s is %(status)s; it cannot be changed until the reviewer "
+                "asks for changes.",
+                assessment=assessment.id,
+                status=STATUS_WORDS[assessment.status],
+            )
         )
 
 
@@ -206,7 +224,9 @@ def require_changeable(actor: Actor, assessment: Assessment) -> None:
 
 def _require_owner(actor: Actor, assessment: Assessment) -> None:
     if actor.organisation_id != assessment.organisation_id:
-        raise PermissionDenied("Only the organisation being assessed can change its answers.")
+        raise PermissionDenied(
+            Phrase("Only the organisation being assessed can change its answers.")
+        )
 
 
 ECHO_MAX_CHARS = 200
@@ -221,7 +241,10 @@ def _echo(value: Any) -> Any:
 
 def answer_problems(problems: list[AnswerProblem]) -> InvalidInput:
     return InvalidInput(
-        f"{len(problems)} answer(s) cannot be saved; nothing was saved. See `errors`.",
+        Phrase(
+            "%(count)s answer(s) cannot be saved; nothing was saved. See `errors`.",
+            count=len(problems),
+        ),
         errors=[
             ProblemDetail(
                 pointer=f"/answers/{p.question_id}", detail=p.message, value=_echo(p.value)
@@ -321,11 +344,18 @@ def _question_for_evidence(
     assessment: Assessment, question_id: str | None, description: str | None = None
 ) -> None:
     if question_id is not None and questionnaire_of(assessment).question(question_id) is None:
-        raise InvalidInput(f"Question {question_id} does not exist in this questionnaire.")
+        raise InvalidInput(
+            Phrase(
+                "Question %(question)s does not exist in this questionnaire.",
+                question=question_id,
+            )
+        )
     if description is not None and "\x00" in description:
         raise InvalidInput(
-            "The description contains a NUL character (U+0000); remove it and try again.",
-            errors=[ProblemDetail(pointer="/description", detail="contains a NUL character")],
+            Phrase("The description contains a NUL character (U+0000); remove it and try again."),
+            errors=[
+                ProblemDetail(pointer="/description", detail=Phrase("contains a NUL character"))
+            ],
         )
 
 
@@ -353,7 +383,7 @@ def attach_file(
     _require_owner(actor, assessment)
     _require_editable(assessment)
     _question_for_evidence(assessment, question_id, description)
-    stored = store.put(data, max_bytes=max_bytes, what="evidence file")
+    stored = store.put(data, max_bytes=max_bytes, what=Phrase("evidence file"))
     evidence = Evidence(
         assessment_id=assessment.id,
         question_id=question_id,
@@ -408,7 +438,10 @@ def _public_link(url: str) -> str:
     except ValidationError as exc:
         reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
         raise InvalidInput(
-            f"The evidence link is not a public http(s) web address: {reason}.",
+            Phrase(
+                "The evidence link is not a public http(s) web address: %(reason)s.",
+                reason=reason,
+            ),
             errors=[ProblemDetail(pointer="/url", detail=reason)],
         ) from exc
 
@@ -445,7 +478,13 @@ def _add_evidence(
 def get_evidence(*, session: Session, assessment: Assessment, evidence_id: int) -> Evidence:
     evidence = session.get(Evidence, evidence_id)
     if evidence is None or evidence.assessment_id != assessment.id:
-        raise NotFound(f"Assessment {assessment.id} has no evidence item {evidence_id}.")
+        raise NotFound(
+            Phrase(
+                "Assessment %(assessment)s has no evidence item %(evidence)s.",
+                assessment=assessment.id,
+                evidence=evidence_id,
+            )
+        )
     return evidence
 
 
@@ -456,7 +495,10 @@ def submit(*, session: Session, actor: Actor, assessment: Assessment, now: datet
     _answers, _evidence, _progress, missing = standing(session=session, assessment=assessment)
     if missing:
         raise InvalidInput(
-            f"{len(missing)} item(s) are missing before you can submit; see `errors`.",
+            Phrase(
+                "%(count)s item(s) are missing before you can submit; see `errors`.",
+                count=len(missing),
+            ),
             errors=[
                 ProblemDetail(pointer=f"/answers/{m.question_id}", detail=m.message)
                 for m in missing
@@ -492,8 +534,11 @@ def _require_no_pending_upload(session: Session, assessment: Assessment) -> None
             waiting.append(str(job.params.get("filename") or "the answers workbook"))
     if waiting:
         raise Conflict(
-            f"{', '.join(sorted(waiting))} is still being checked. Submit once the check is done "
-            "(the page shows its progress), so the reviewers see the data you sent."
+            Phrase(
+                "%(files)s is still being checked. Submit once the check is done (the page shows "
+                "its progress), so the reviewers see the data you sent.",
+                files=", ".join(sorted(waiting)),
+            )
         )
 
 
@@ -522,16 +567,26 @@ def decide(
     allowed_from, target = _DECISIONS[decision.decision]
     if assessment.status not in allowed_from:
         raise Conflict(
-            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; "
-            f"'{decision.decision}' is only possible when it is "
-            f"{' or '.join(s.replace('_', ' ') for s in sorted(allowed_from))}."
+            Phrase(
+                "Assessment %(assessment)s is %(status)s; '%(decision)s' is only possible when it "
+                "is %(allowed)s.",
+                assessment=assessment.id,
+                status=STATUS_WORDS[assessment.status],
+                decision=decision.decision,
+                allowed=_either(sorted(allowed_from)),
+            )
         )
     if decision.decision == "request_changes" and not (decision.comments or decision.note):
-        raise InvalidInput("Say what must change: give a note or comments per question.")
+        raise InvalidInput(Phrase("Say what must change: give a note or comments per question."))
     definition = questionnaire_of(assessment)
     unknown = sorted(qid for qid in decision.comments if definition.question(qid) is None)
     if unknown:
-        raise InvalidInput(f"Comments name questions that do not exist: {', '.join(unknown)}.")
+        raise InvalidInput(
+            Phrase(
+                "Comments name questions that do not exist: %(questions)s.",
+                questions=", ".join(unknown),
+            )
+        )
     if decision.decision == "approve":
         # Certificates build on assessments, so this module imports them only when approving.
         from compliance.certificates import issuing as certificate_issuing
@@ -572,6 +627,12 @@ def decide(
     return assessment
 
 
+def _either(statuses: list[AssessmentStatus]) -> str:
+    """'submitted or under review': the statuses in words, joined the way a sentence lists
+    alternatives."""
+    return joined([STATUS_WORDS[status] for status in statuses], " or ")
+
+
 def _claim_transition(
     *,
     session: Session,
@@ -590,8 +651,12 @@ def _claim_transition(
     if moved != 1:
         session.refresh(assessment, ["status"])
         raise Conflict(
-            f"Assessment {assessment.id} was just decided by someone else: it is now "
-            f"{assessment.status.replace('_', ' ')}. Reload it."
+            Phrase(
+                "Assessment %(assessment)s was just decided by someone else: it is now "
+                "%(status)s. Reload it.",
+                assessment=assessment.id,
+                status=STATUS_WORDS[assessment.status],
+            )
         )
     set_committed_value(assessment, "status", to)
 
@@ -610,13 +675,17 @@ def review_evidence(
     and the company sees the note."""
     if assessment.status not in _REVIEWABLE:
         raise Conflict(
-            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; evidence is "
-            "reviewed while the assessment is submitted or under review."
+            Phrase(
+                "Assessment %(assessment)s is %(status)s; evidence is reviewed while the "
+                "assessment is submitted or under review.",
+                assessment=assessment.id,
+                status=STATUS_WORDS[assessment.status],
+            )
         )
     if review is EvidenceReview.rejected and not (note and note.strip()):
         raise InvalidInput(
-            "Say why the evidence is rejected: the company reads the note to fix it.",
-            errors=[ProblemDetail(pointer="/note", detail="required when rejecting")],
+            Phrase("Say why the evidence is rejected: the company reads the note to fix it."),
+            errors=[ProblemDetail(pointer="/note", detail=Phrase("required when rejecting"))],
         )
     evidence.review = review
     evidence.review_note = note.strip() if note else None

@@ -13,6 +13,7 @@ from compliance.assessments.models import Assessment
 from compliance.clock import now
 from compliance.errors import Problem
 from compliance.jobs.registry import JobContext, task
+from compliance.phrases import Phrase
 from questionnaires.workbook_reader import WorkbookLimits
 
 
@@ -32,7 +33,7 @@ def import_answers_workbook(
         return {
             "outcome": "refused",
             "filename": filename,
-            "detail": "The uploader's account is gone.",
+            "detail": Phrase("The uploader's account is gone."),
             "errors": [],
         }
     try:

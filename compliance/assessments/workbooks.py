@@ -21,6 +21,7 @@ from compliance.audit import service as audit
 from compliance.errors import InvalidInput, ProblemDetail
 from compliance.jobs import service as job_service
 from compliance.jobs.models import Job
+from compliance.phrases import Phrase
 from compliance.storage import FileStore
 from questionnaires.answers import apply_patch
 from questionnaires.errors import CellProblem, SpreadsheetInvalid, WrongQuestionnaire
@@ -93,7 +94,7 @@ def import_stored(
     except FileNotFoundError:
         return {
             "outcome": "refused",
-            "detail": "The uploaded workbook is no longer on the server; upload it again.",
+            "detail": Phrase("The uploaded workbook is no longer on the server; upload it again."),
             "errors": [],
         }
     try:
@@ -174,8 +175,12 @@ def import_answers(
             limits=limits,
         )
         raise WorkbookInvalid(
-            f"{len(exc.problems)} problem(s) in the workbook; nothing was imported. Download "
-            f"the highlighted copy at /api/v1/assessments/{assessment.id}/answers-report.xlsx.",
+            Phrase(
+                "%(count)s problem(s) in the workbook; nothing was imported. Download the "
+                "highlighted copy at /api/v1/assessments/%(assessment)s/answers-report.xlsx.",
+                count=len(exc.problems),
+                assessment=assessment.id,
+            ),
             errors=_details(exc.problems),
         ) from exc
     merged = apply_patch(definition, current, read.answers)
@@ -218,8 +223,12 @@ def _check_evidence_references(
     problems = [
         ProblemDetail(
             pointer=f"/evidence/{question_id}",
-            detail=f"Question {question_id}: evidence {item} is not attached to this "
-            "assessment. Upload it first, or give a web link instead.",
+            detail=Phrase(
+                "Question %(question)s: evidence %(item)s is not attached to this assessment. "
+                "Upload it first, or give a web link instead.",
+                question=question_id,
+                item=item,
+            ),
         )
         for question_id, items in evidence.items()
         for item in items
@@ -228,15 +237,22 @@ def _check_evidence_references(
     problems += [
         ProblemDetail(
             pointer=f"/answers/{q.id}",
-            detail=f"Question {q.id}: {answers[q.id]} is not an evidence item of this "
-            "assessment. Upload the file first and use its reference.",
+            detail=Phrase(
+                "Question %(question)s: %(answer)s is not an evidence item of this assessment. "
+                "Upload the file first and use its reference.",
+                question=q.id,
+                answer=answers[q.id],
+            ),
         )
         for q in definition.questions
         if q.type is AnswerType.FILE and q.id in answers and answers[q.id] not in known
     ]
     if problems:
         raise InvalidInput(
-            f"{len(problems)} evidence reference(s) are unknown; nothing was imported.",
+            Phrase(
+                "%(count)s evidence reference(s) are unknown; nothing was imported.",
+                count=len(problems),
+            ),
             errors=problems,
         )
 

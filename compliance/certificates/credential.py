@@ -20,6 +20,7 @@ from compliance.credentials.keys import SigningKey
 from compliance.credentials.status_list import StatusPurpose, status_entry
 from compliance.credentials.timestamps import TimestampError, parse_datetime_stamp
 from compliance.credentials.timestamps import to_datetime_stamp as stamp
+from compliance.phrases import Phrase
 
 CREDENTIAL_TYPE = "HRDProtectionCertificate"
 SUBJECT_TYPE = "CertifiedOrganisation"
@@ -129,30 +130,34 @@ def cert_id_of(credential: Mapping[str, Any]) -> str | None:
 
 
 def register_differences(certificate: Certificate, credential: Mapping[str, Any]) -> list[str]:
-    """Where the register's row says something other than the signed certificate."""
+    """Where the register's row says something other than the signed certificate, named in
+    words a page shows in its language."""
     subject = credential.get("credentialSubject")
     subject = subject if isinstance(subject, Mapping) else {}
-    claimed = {
-        "certificate id": subject.get("certificateId"),
-        "organisation": _member(subject.get("organisation"), "name"),
-        "tier": subject.get("tier"),
-        "score": subject.get("score"),
-        "methodology hash": _member(subject.get("methodology"), "hash"),
-        "score inputs hash": subject.get("scoreInputsHash"),
-        "issue date": _moment(credential.get("validFrom")),
-        "expiry date": _moment(credential.get("validUntil")),
+    # what the signed certificate says, and what the register's row says
+    compared = {
+        Phrase("certificate id"): (subject.get("certificateId"), certificate.cert_id),
+        Phrase("organisation"): (
+            _member(subject.get("organisation"), "name"),
+            certificate.organisation_name,
+        ),
+        Phrase("tier"): (subject.get("tier"), certificate.tier.value),
+        Phrase("score"): (subject.get("score"), certificate.score),
+        Phrase("methodology hash"): (
+            _member(subject.get("methodology"), "hash"),
+            certificate.methodology_hash,
+        ),
+        Phrase("score inputs hash"): (subject.get("scoreInputsHash"), certificate.inputs_hash),
+        Phrase("issue date"): (
+            _moment(credential.get("validFrom")),
+            certificate.issued_at.replace(microsecond=0),
+        ),
+        Phrase("expiry date"): (
+            _moment(credential.get("validUntil")),
+            certificate.expires_at.replace(microsecond=0),
+        ),
     }
-    stored = {
-        "certificate id": certificate.cert_id,
-        "organisation": certificate.organisation_name,
-        "tier": certificate.tier.value,
-        "score": certificate.score,
-        "methodology hash": certificate.methodology_hash,
-        "score inputs hash": certificate.inputs_hash,
-        "issue date": certificate.issued_at.replace(microsecond=0),
-        "expiry date": certificate.expires_at.replace(microsecond=0),
-    }
-    return [name for name in claimed if claimed[name] != stored[name]]
+    return [name for name, (signed, registered) in compared.items() if signed != registered]
 
 
 def _member(value: object, name: str) -> object:

@@ -19,13 +19,19 @@ from pypdf import PdfReader
 
 from compliance.credentials.data_integrity import validity_problems, verify_credential
 from compliance.credentials.keys import key_resolver
+from compliance.phrases import Phrase, joined
 
 MAX_JSON_BYTES = 2**20
 PDF_MAGIC = b"%PDF-"
 
 
 class UnreadableCertificate(ValueError):
-    """A file that is not a certificate's signed JSON or a certificate PDF."""
+    """A file that is not a certificate's signed JSON or a certificate PDF; `detail` says why
+    (a `Phrase` a page words in its language)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -47,16 +53,19 @@ def read_credential(data: bytes) -> tuple[Literal["json", "pdf"], dict[str, Any]
 def credential_from_json(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_JSON_BYTES:
         raise UnreadableCertificate(
-            f"the file is {len(data):,} bytes; a signed certificate is a few kilobytes"
+            Phrase(
+                "the file is %(size)s bytes; a signed certificate is a few kilobytes",
+                size=format(len(data), ","),
+            )
         )
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         raise UnreadableCertificate(
-            f"the file is neither a PDF nor readable JSON ({error})"
+            Phrase("the file is neither a PDF nor readable JSON (%(error)s)", error=str(error))
         ) from error
     if not isinstance(document, dict):
-        raise UnreadableCertificate("the JSON is not an object, so it is not a certificate")
+        raise UnreadableCertificate(Phrase("the JSON is not an object, so it is not a certificate"))
     return document
 
 
@@ -65,20 +74,28 @@ def credential_from_pdf(data: bytes) -> dict[str, Any]:
     try:
         attachments = dict(PdfReader(io.BytesIO(data)).attachments)
     except Exception as error:  # pypdf raises many kinds of error on damaged files
-        raise UnreadableCertificate(f"the PDF cannot be read ({error})") from error
+        raise UnreadableCertificate(
+            Phrase("the PDF cannot be read (%(error)s)", error=str(error))
+        ) from error
     candidates = {name: bodies for name, bodies in attachments.items() if name.endswith(".json")}
     certificates = {name: bodies for name, bodies in candidates.items() if name.startswith("HRD-")}
     chosen = certificates or candidates
     if not chosen:
         raise UnreadableCertificate(
-            "the PDF carries no signed certificate (no JSON attachment): it is not an HRD "
-            "Sentinel certificate, or the attachment was removed"
+            Phrase(
+                "the PDF carries no signed certificate (no JSON attachment): it is not an HRD "
+                "Sentinel certificate, or the attachment was removed"
+            )
         )
     bodies = [body for versions in chosen.values() for body in versions]
     if len(bodies) > 1:
         raise UnreadableCertificate(
-            f"the PDF carries {len(bodies)} JSON attachments ({', '.join(sorted(chosen))}); a "
-            "certificate PDF carries exactly one"
+            Phrase(
+                "the PDF carries %(count)s JSON attachments (%(names)s); a certificate PDF "
+                "carries exactly one",
+                count=len(bodies),
+                names=", ".join(sorted(chosen)),
+            )
         )
     return credential_from_json(bodies[0])
 
@@ -92,20 +109,34 @@ def signature_check(
         return Check(
             "signature",
             True,
-            f"The signature is valid: signed by the published key {result.verification_method}.",
+            Phrase(
+                "The signature is valid: signed by the published key %(key)s.",
+                key=result.verification_method,
+            ),
         )
-    return Check("signature", False, "The signature is not valid: " + "; ".join(result.problems))
+    return Check(
+        "signature",
+        False,
+        Phrase("The signature is not valid: %(problems)s", problems=joined(result.problems, "; ")),
+    )
 
 
 def validity_check(credential: Mapping[str, Any], *, now: datetime) -> Check:
     problems = validity_problems(credential, now=now)
     if problems:
-        return Check("validity", False, "Outside its validity period: " + "; ".join(problems))
+        return Check(
+            "validity",
+            False,
+            Phrase("Outside its validity period: %(problems)s", problems=joined(problems, "; ")),
+        )
     return Check(
         "validity",
         True,
-        f"Within its validity period ({credential.get('validFrom')} to "
-        f"{credential.get('validUntil')}).",
+        Phrase(
+            "Within its validity period (%(valid_from)s to %(valid_until)s).",
+            valid_from=credential.get("validFrom"),
+            valid_until=credential.get("validUntil"),
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from compliance.certificates.models import Certificate, CertificateStatus
 from compliance.datasets.kinds import DatasetKind
 from compliance.datasets.models import DatasetVersion
 from compliance.errors import Conflict
+from compliance.phrases import Phrase
 from compliance.scores import service as score_service
 from questionnaires.model import Questionnaire
 from scoring import Score, Tier
@@ -47,12 +48,17 @@ def certifiable_score(*, session: Session, assessment: Assessment, as_of: date) 
 def require_certifiable(score: Score, assessment: Assessment) -> None:
     """Refuse approval of a score whose tier is 'not certified', saying what to do instead."""
     if score.tier is Tier.NOT_CERTIFIED:
-        reasons = "; ".join(cap.reason for cap in score.caps) or (
-            f"the score {score.total:.1f} is below the lowest certified tier"
+        reasons = "; ".join(cap.reason for cap in score.caps) or Phrase(
+            "the score %(score)s is below the lowest certified tier",
+            score=format(score.total, ".1f"),
         )
         raise NotCertifiable(
-            f"Assessment {assessment.id} is not certifiable ({reasons}), so approving it would "
-            "issue no certificate. Reject it, or request changes, instead."
+            Phrase(
+                "Assessment %(assessment_id)s is not certifiable (%(reasons)s), so approving it "
+                "would issue no certificate. Reject it, or request changes, instead.",
+                assessment_id=assessment.id,
+                reasons=reasons,
+            )
         )
 
 
@@ -184,8 +190,12 @@ def issue(
     ).first()
     if existing is not None:
         raise Conflict(
-            f"Assessment {assessment.id} already has certificate {existing.cert_id}; an "
-            "assessment is certified once."
+            Phrase(
+                "Assessment %(assessment_id)s already has certificate %(cert_id)s; an assessment "
+                "is certified once.",
+                assessment_id=assessment.id,
+                cert_id=existing.cert_id,
+            )
         )
     organisation = session.get(Organisation, assessment.organisation_id)
     issued_at = now.replace(microsecond=0)

@@ -22,6 +22,7 @@ from sqlmodel import Field, SQLModel
 from compliance.clock import now
 from compliance.db import enum_column, utc_column
 from compliance.pagination import PageQuery
+from compliance.phrases import Worded
 from compliance.transparency.models import InclusionProofPublic, LogEntryPublic, TreeHeadPublic
 from scoring import Tier
 
@@ -197,7 +198,7 @@ class StatusChange(BaseModel):
 class VerificationCheck(BaseModel):
     name: Literal["signature", "validity", "register", "record", "status", "log"]
     passed: bool
-    detail: str
+    detail: Worded
 
 
 class VerificationReport(BaseModel):
@@ -206,7 +207,7 @@ class VerificationReport(BaseModel):
     valid: bool = PydanticField(
         description="True when every check passed: genuine, in the register, active, logged"
     )
-    summary: str
+    summary: Worded
     cert_id: str | None
     source: Literal["id", "json", "pdf"]
     signature_valid: bool | None

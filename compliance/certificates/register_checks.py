@@ -9,6 +9,7 @@ the register shows. Each check is answered in plain words.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,11 +19,8 @@ from sqlmodel import Session, select
 from compliance.certificates import credential as vc
 from compliance.certificates.documents import Check, signature_check
 from compliance.certificates.issuer import Issuer
-from compliance.certificates.models import (
-    STATUS_LABELS,
-    Certificate,
-    CertificateStatus,
-)
+from compliance.certificates.models import Certificate, CertificateStatus
+from compliance.phrases import Phrase, joined
 from compliance.transparency import merkle
 from compliance.transparency import service as log_service
 from compliance.transparency.models import (
@@ -88,16 +86,23 @@ def stored_signature(certificate: Certificate, stored: StoredCopy) -> Check:
         return Check(
             "signature",
             False,
-            f"The register's copy of {certificate.cert_id} is not readable JSON: the database "
-            "was damaged or altered.",
+            Phrase(
+                "The register's copy of %(cert_id)s is not readable JSON: the database was "
+                "damaged or altered.",
+                cert_id=certificate.cert_id,
+            ),
         )
     if stored.signature.passed:
         return stored.signature
     return Check(
         "signature",
         False,
-        f"The register's stored copy of {certificate.cert_id} fails its signature check, so the "
-        "database was altered after issue. " + stored.signature.detail,
+        Phrase(
+            "The register's stored copy of %(cert_id)s fails its signature check, so the "
+            "database was altered after issue. %(signature)s",
+            cert_id=certificate.cert_id,
+            signature=stored.signature.detail,
+        ),
     )
 
 
@@ -106,15 +111,21 @@ def matches_register(certificate: Certificate, credential: dict[str, Any]) -> Ch
         return Check(
             "register",
             True,
-            f"The document is exactly certificate {certificate.cert_id} as issued "
-            f"(SHA-256 {certificate.credential_sha256}).",
+            Phrase(
+                "The document is exactly certificate %(cert_id)s as issued (SHA-256 %(sha256)s).",
+                cert_id=certificate.cert_id,
+                sha256=certificate.credential_sha256,
+            ),
         )
     return Check(
         "register",
         False,
-        f"The document does not match certificate {certificate.cert_id} in the register: its "
-        "content differs from what was issued (different SHA-256). It was altered, or it is "
-        "another document carrying this id.",
+        Phrase(
+            "The document does not match certificate %(cert_id)s in the register: its content "
+            "differs from what was issued (different SHA-256). It was altered, or it is another "
+            "document carrying this id.",
+            cert_id=certificate.cert_id,
+        ),
     )
 
 
@@ -125,34 +136,41 @@ def register_integrity(
     submitted: dict[str, Any] | None,
 ) -> list[Check]:
     """The register's own record must agree with the certificate it holds."""
-    problems = []
+    problems: list[str] = []
     if stored.document is None or stored.sha256 != certificate.credential_sha256:
-        problems.append("its stored signed JSON no longer has the hash recorded at issue")
+        problems.append(Phrase("its stored signed JSON no longer has the hash recorded at issue"))
     elif submitted is not None and not stored.signature.passed:
-        problems.append("its stored signed JSON fails its signature check")
+        problems.append(Phrase("its stored signed JSON fails its signature check"))
     differences = vc.register_differences(certificate, stored.document) if stored.document else []
     if differences:
         problems.append(
-            "its searchable record shows a different "
-            + ", ".join(differences)
-            + " than the signed certificate"
+            Phrase(
+                "its searchable record shows a different %(fields)s than the signed certificate",
+                fields=joined(differences, ", "),
+            )
         )
     if not problems:
         return [
             Check(
                 "record",
                 True,
-                f"{certificate.cert_id} is in the register, and the register's record agrees "
-                "with the signed certificate and its hash.",
+                Phrase(
+                    "%(cert_id)s is in the register, and the register's record agrees with the "
+                    "signed certificate and its hash.",
+                    cert_id=certificate.cert_id,
+                ),
             )
         ]
     return [
         Check(
             "record",
             False,
-            f"The register's record of {certificate.cert_id} was altered after issue: "
-            + "; ".join(problems)
-            + ". Trust the signed certificate and the transparency log, not the register page.",
+            Phrase(
+                "The register's record of %(cert_id)s was altered after issue: %(problems)s. "
+                "Trust the signed certificate and the transparency log, not the register page.",
+                cert_id=certificate.cert_id,
+                problems=joined(problems, "; "),
+            ),
         )
     ]
 
@@ -173,8 +191,11 @@ def log_findings(
             Check(
                 "log",
                 False,
-                f"The transparency log has no issue entry for {certificate.cert_id} where the "
-                "register says it is: the certificate was not logged, or the register was edited.",
+                Phrase(
+                    "The transparency log has no issue entry for %(cert_id)s where the register "
+                    "says it is: the certificate was not logged, or the register was edited.",
+                    cert_id=certificate.cert_id,
+                ),
             )
         )
     log_entry = LogEntryPublic.from_row(entry)
@@ -183,8 +204,12 @@ def log_findings(
             Check(
                 "log",
                 False,
-                f"The transparency log recorded another hash for {certificate.cert_id} at issue "
-                f"(entry {entry.index}): the register's copy was changed after it was logged.",
+                Phrase(
+                    "The transparency log recorded another hash for %(cert_id)s at issue (entry "
+                    "%(index)s): the register's copy was changed after it was logged.",
+                    cert_id=certificate.cert_id,
+                    index=entry.index,
+                ),
             ),
             log_entry,
         )
@@ -198,15 +223,23 @@ def log_findings(
         Check(
             "log",
             True,
-            f"Logged as entry {entry.index} of the transparency log; the inclusion proof "
-            f"checks against the signed tree head of {_entries(head.tree_size)}.",
+            Phrase(
+                "Logged as entry %(index)s of the transparency log; the inclusion proof checks "
+                "against the signed tree head of %(entries)s.",
+                index=entry.index,
+                entries=_entries(head.tree_size),
+            ),
         )
         if included
         else Check(
             "log",
             False,
-            f"Entry {entry.index} of the transparency log does not prove into the signed tree "
-            "head: the log was altered. Run `hrd-sentinel log verify` and alert the operators.",
+            Phrase(
+                "Entry %(index)s of the transparency log does not prove into the signed tree "
+                "head: the log was altered. Run `hrd-sentinel log verify` and alert the "
+                "operators.",
+                index=entry.index,
+            ),
         )
     )
     return LogFindings(
@@ -214,8 +247,11 @@ def log_findings(
     )
 
 
-def _entries(count: int) -> str:
-    return f"{count:,} entr{'y' if count == 1 else 'ies'}"
+def _entries(count: int) -> Phrase:
+    written = format(count, ",")
+    if count == 1:
+        return Phrase("%(count)s entry", count=written)
+    return Phrase("%(count)s entries", count=written)
 
 
 def _latest_logged_status(session: Session, certificate: Certificate) -> str | None:
@@ -239,23 +275,58 @@ def status_check(*, session: Session, certificate: Certificate) -> Check:
     status = certificate.status
     logged = _latest_logged_status(session, certificate)
     if logged != status.value:
-        return Check(
-            "status",
-            False,
-            f"The register shows {certificate.cert_id} as {status.value}, but the transparency "
-            f"log last recorded it as {logged or 'nothing'}: the register was edited without "
-            "logging. The log is authoritative.",
-        )
-    since = certificate.status_changed_at.date().isoformat()
+        return Check("status", False, _contradicted(certificate, logged))
     if status is CertificateStatus.active:
         return Check(
             "status",
             True,
-            f"Active: in force until {certificate.expires_at.date().isoformat()}.",
+            Phrase(
+                "Active: in force until %(expires_on)s.",
+                expires_on=certificate.expires_at.date().isoformat(),
+            ),
         )
-    reason = f" Reason: {certificate.status_reason}" if certificate.status_reason else ""
-    return Check(
-        "status",
-        False,
-        f"{STATUS_LABELS[status]} since {since}: the certificate is not in force.{reason}",
+    not_in_force = _NOT_IN_FORCE[status](certificate.status_changed_at.date().isoformat())
+    if certificate.status_reason:
+        not_in_force = Phrase(
+            "%(not_in_force)s Reason: %(reason)s",
+            not_in_force=not_in_force,
+            reason=certificate.status_reason,
+        )
+    return Check("status", False, not_in_force)
+
+
+def _contradicted(certificate: Certificate, logged: str | None) -> Phrase:
+    """The register's status is not the one the log last recorded (or the log recorded none)."""
+    if not logged:
+        return Phrase(
+            "The register shows %(cert_id)s as %(status)s, but the transparency log last "
+            "recorded it as nothing: the register was edited without logging. The log is "
+            "authoritative.",
+            cert_id=certificate.cert_id,
+            status=certificate.status.value,
+        )
+    return Phrase(
+        "The register shows %(cert_id)s as %(status)s, but the transparency log last recorded "
+        "it as %(logged)s: the register was edited without logging. The log is authoritative.",
+        cert_id=certificate.cert_id,
+        status=certificate.status.value,
+        logged=logged,
     )
+
+
+# A sentence for each status that is not in force (rather than a label set into one sentence),
+# so that each language can make the status agree with the certificate.
+_NOT_IN_FORCE: dict[CertificateStatus, Callable[[str], Phrase]] = {
+    CertificateStatus.suspended: lambda since: Phrase(
+        "Suspended since %(since)s: the certificate is not in force.", since=since
+    ),
+    CertificateStatus.revoked: lambda since: Phrase(
+        "Revoked since %(since)s: the certificate is not in force.", since=since
+    ),
+    CertificateStatus.expired: lambda since: Phrase(
+        "Expired since %(since)s: the certificate is not in force.", since=since
+    ),
+    CertificateStatus.superseded: lambda since: Phrase(
+        "Superseded since %(since)s: the certificate is not in force.", since=since
+    ),
+}

@@ -17,6 +17,7 @@ from compliance.certificates.issuer import MAX_PDF_BYTES, Issuer
 from compliance.certificates.models import STATUS_LABELS, Certificate, CertificateStatus
 from compliance.errors import InvalidInput
 from compliance.jobs import service as job_service
+from compliance.phrases import Phrase
 from compliance.scores import service as score_service
 from questionnaires.model import translate
 from reports import certificate_texts as texts
@@ -40,8 +41,13 @@ def pdf_locale(lang: str | None) -> str:
         return DEFAULT_LOCALE
     if lang not in PDF_LOCALES:
         raise UnknownLanguage(
-            f"The certificate PDF is not available in '{lang}'; choose one of "
-            f"{', '.join(PDF_LOCALES)} (lang={'|'.join(PDF_LOCALES)})."
+            Phrase(
+                "The certificate PDF is not available in '%(lang)s'; choose one of "
+                "%(languages)s (lang=%(choices)s).",
+                lang=lang,
+                languages=", ".join(PDF_LOCALES),
+                choices="|".join(PDF_LOCALES),
+            )
         )
     return lang
 

@@ -25,6 +25,7 @@ from compliance.certificates.models import (
 from compliance.challenges import service as challenge_service
 from compliance.errors import NotFound, ServiceUnavailable
 from compliance.pagination import Page, paginate
+from compliance.phrases import Phrase
 from scoring import Tier
 
 PDF_RETRY_AFTER_SECONDS = 5
@@ -56,8 +57,11 @@ def get(*, session: Session, cert_id: str) -> Certificate:
         ).first()
     if certificate is None:
         raise NotFound(
-            f"There is no certificate {cert_id[:40]} in the register. Certificate ids look like "
-            "HRD-2026-000123; search the register at /register."
+            Phrase(
+                "There is no certificate %(cert_id)s in the register. Certificate ids look like "
+                "HRD-2026-000123; search the register at /register.",
+                cert_id=cert_id[:40],
+            )
         )
     return certificate
 
@@ -214,17 +218,24 @@ def stored_pdf(
     left."""
     if not rendering.pdf_ready(certificate, locale):
         raise PdfNotReady(
-            f"The PDF of {certificate.cert_id} is being prepared for its current status "
-            f"({certificate.status.value}); try again in a few seconds. Its signed JSON is at "
-            f"/api/v1/certificates/{certificate.cert_id}.json."
+            Phrase(
+                "The PDF of %(cert_id)s is being prepared for its current status (%(status)s); "
+                "try again in a few seconds. Its signed JSON is at "
+                "/api/v1/certificates/%(cert_id)s.json.",
+                cert_id=certificate.cert_id,
+                status=certificate.status.value,
+            )
         )
     try:
         return issuer.store.read(rendering.pdf_hash(certificate, locale))
     except FileNotFoundError as exc:
         raise PdfNotReady(
-            f"The PDF of {certificate.cert_id} is missing from storage; its signed JSON is at "
-            f"/api/v1/certificates/{certificate.cert_id}.json. The operators have to restore "
-            "the uploads folder."
+            Phrase(
+                "The PDF of %(cert_id)s is missing from storage; its signed JSON is at "
+                "/api/v1/certificates/%(cert_id)s.json. The operators have to restore the "
+                "uploads folder.",
+                cert_id=certificate.cert_id,
+            )
         ) from exc
 
 

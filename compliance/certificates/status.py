@@ -30,6 +30,7 @@ from compliance.credentials.status_list import (
 )
 from compliance.credentials.timestamps import to_datetime_stamp as stamp
 from compliance.errors import Conflict
+from compliance.phrases import Phrase, joined
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntryKind
 from compliance.watchlist import service as watchlist
@@ -83,9 +84,12 @@ def transition(
     allowed_from, target = TRANSITIONS[action]
     if action == "reinstate" and now >= certificate.expires_at:
         raise StatusChangeRefused(
-            f"Certificate {certificate.cert_id} expired on "
-            f"{certificate.expires_at.date().isoformat()}; it cannot be reinstated. The "
-            "organisation needs a new assessment."
+            Phrase(
+                "Certificate %(cert_id)s expired on %(expired_on)s; it cannot be reinstated. The "
+                "organisation needs a new assessment.",
+                cert_id=certificate.cert_id,
+                expired_on=certificate.expires_at.date().isoformat(),
+            )
         )
     values: dict[str, Any] = {"status": target, "status_reason": reason, "status_changed_at": now}
     if superseded_by is not None:
@@ -99,8 +103,14 @@ def transition(
     if changed != 1:
         session.refresh(certificate, ["status"])
         raise StatusChangeRefused(
-            f"Certificate {certificate.cert_id} is {certificate.status.value}; '{action}' applies "
-            f"only to {' or '.join(sorted(s.value for s in allowed_from))} certificates."
+            Phrase(
+                "Certificate %(cert_id)s is %(status)s; '%(action)s' applies only to "
+                "%(statuses)s certificates.",
+                cert_id=certificate.cert_id,
+                status=certificate.status.value,
+                action=action,
+                statuses=joined(sorted(s.value for s in allowed_from), " or "),
+            )
         )
     for name, value in values.items():
         set_committed_value(certificate, name, value)  # written by the UPDATE above

@@ -29,6 +29,15 @@ from compliance.certificates.documents import (
 )
 from compliance.certificates.issuer import Issuer
 from compliance.certificates.models import VerificationCheck, VerificationReport
+from compliance.phrases import Phrase, joined
+
+# The methodology's tier labels, as phrases with the msgids of the pages' labels
+# (compliance/web/terms.py), so that a page names the tier of a summary in its language.
+TIER_WORDS = {
+    "Conditional": Phrase("Conditional"),
+    "Certified": Phrase("Certified"),
+    "Certified - leading": Phrase("Certified - leading"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,11 @@ def verify(
                 Check(
                     "register",
                     False,
-                    f"The document is certificate {claimed}, not {cert_id} as you said.",
+                    Phrase(
+                        "The document is certificate %(claimed)s, not %(cert_id)s as you said.",
+                        claimed=claimed,
+                        cert_id=cert_id,
+                    ),
                 )
             )
         cert_id = claimed or cert_id
@@ -90,11 +103,16 @@ def verify(
             Check(
                 "register",
                 False,
-                f"No certificate {cert_id} is in the register: it was not issued by this "
-                "service, or its id was altered."
+                Phrase(
+                    "No certificate %(cert_id)s is in the register: it was not issued by this "
+                    "service, or its id was altered.",
+                    cert_id=cert_id,
+                )
                 if cert_id
-                else "The document names no certificate id (credentialSubject.certificateId): "
-                "it is not an HRD Sentinel certificate.",
+                else Phrase(
+                    "The document names no certificate id (credentialSubject.certificateId): it "
+                    "is not an HRD Sentinel certificate."
+                ),
             )
         )
         return _report(submission, cert_id, checks, None)
@@ -120,13 +138,18 @@ def _report(
     failed = [check for check in checks if not check.passed]
     if valid and found is not None:
         certificate = found.public
-        summary = (
-            f"Genuine and in force: {certificate.cert_id} certifies "
-            f"{certificate.organisation_name} as {certificate.tier_label} "
-            f"until {certificate.expires_at.date().isoformat()}."
+        summary = Phrase(
+            "Genuine and in force: %(cert_id)s certifies %(organisation)s as %(tier)s until "
+            "%(expires_on)s.",
+            cert_id=certificate.cert_id,
+            organisation=certificate.organisation_name,
+            tier=TIER_WORDS.get(certificate.tier_label, certificate.tier_label),
+            expires_on=certificate.expires_at.date().isoformat(),
         )
     else:
-        summary = "Not valid. " + " ".join(check.detail for check in failed)
+        summary = Phrase(
+            "Not valid. %(details)s", details=joined([check.detail for check in failed], " ")
+        )
     return VerificationReport(
         valid=valid,
         summary=summary,

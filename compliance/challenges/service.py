@@ -48,6 +48,7 @@ from compliance.credentials.timestamps import to_datetime_stamp as stamp
 from compliance.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from compliance.incidents.models import Incident
 from compliance.notifications import service as outbox
+from compliance.phrases import Phrase
 from compliance.storage import FileStore
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntryKind
@@ -103,10 +104,17 @@ def _clocks(challenge: Challenge) -> Clocks:
     )
 
 
+def _unseen(case_number: str) -> NotFound:
+    """The same answer whether the case does not exist or the reader may not see it."""
+    return NotFound(
+        Phrase("There is no challenge %(case_number)s that you can see.", case_number=case_number)
+    )
+
+
 def get(*, session: Session, case_number: str) -> Challenge:
     challenge = session.exec(select(Challenge).where(Challenge.case_number == case_number)).first()
     if challenge is None:
-        raise NotFound(f"There is no challenge {case_number} that you can see.")
+        raise _unseen(case_number)
     return challenge
 
 
@@ -132,7 +140,7 @@ def visible(*, session: Session, actor: Actor | None, case_number: str) -> tuple
         return challenge, True
     if actor is not None and actor.organisation_id == challenge.organisation_id:
         return challenge, False
-    raise NotFound(f"There is no challenge {case_number} that you can see.")
+    raise _unseen(case_number)
 
 
 def _cert_id(session: Session, challenge: Challenge) -> str:
@@ -425,11 +433,15 @@ def file(
     evidence files when given; an anonymous filer may get an `evidence_key` (only its hash is
     kept) to add evidence later."""
     if len(uploads or []) > MAX_FILES:
-        raise InvalidInput(f"Attach at most {MAX_FILES} evidence files.")
+        raise InvalidInput(Phrase("Attach at most %(count)s evidence files.", count=MAX_FILES))
     if certificate.status not in CHALLENGEABLE:
         raise ChallengeRefused(
-            f"Certificate {certificate.cert_id} is {certificate.status.value}; only active or "
-            "suspended certificates can be challenged."
+            Phrase(
+                "Certificate %(cert_id)s is %(status)s; only active or suspended certificates "
+                "can be challenged.",
+                cert_id=certificate.cert_id,
+                status=certificate.status.value,
+            )
         )
     challenge = Challenge(
         case_number=f"CH-{now.year}-{secrets.token_hex(4).upper()}",
@@ -492,13 +504,21 @@ def respond(
     """The company's answer, within its window; the case then goes to review."""
     if challenge.state != ChallengeState.awaiting_response:
         raise ChallengeRefused(
-            f"Challenge {challenge.case_number} is {challenge.state.value}; a response is "
-            "accepted only while it is awaiting_response."
+            Phrase(
+                "Challenge %(case_number)s is %(state)s; a response is accepted only while it is "
+                "awaiting_response.",
+                case_number=challenge.case_number,
+                state=challenge.state.value,
+            )
         )
     if challenge.respond_by is not None and now >= challenge.respond_by:
         raise ChallengeRefused(
-            f"The response window of challenge {challenge.case_number} closed on "
-            f"{_day(challenge.respond_by)}; the reviewers decide without a response."
+            Phrase(
+                "The response window of challenge %(case_number)s closed on %(day)s; the "
+                "reviewers decide without a response.",
+                case_number=challenge.case_number,
+                day=_day(challenge.respond_by),
+            )
         )
     challenge.company_response = response_in.response.strip()
     challenge.company_evidence_links = [str(link) for link in response_in.evidence_links]
@@ -553,14 +573,23 @@ def decide(
     allowed_from, target = DECISIONS[decision.action]
     if challenge.state not in allowed_from:
         raise ChallengeRefused(
-            f"Challenge {challenge.case_number} is {challenge.state.value}; '{decision.action}' "
-            f"applies only to {' or '.join(sorted(s.value for s in allowed_from))} challenges."
+            Phrase(
+                "Challenge %(case_number)s is %(state)s; '%(action)s' applies only to "
+                "%(states)s challenges.",
+                case_number=challenge.case_number,
+                state=challenge.state.value,
+                action=decision.action,
+                states=" or ".join(sorted(s.value for s in allowed_from)),
+            )
         )
     if decision.action == "start_review":
         if challenge.respond_by is not None and now < challenge.respond_by:
             raise ChallengeRefused(
-                f"The company may respond until {_day(challenge.respond_by)}; start the review "
-                "after that, or when it responds."
+                Phrase(
+                    "The company may respond until %(day)s; start the review after that, or "
+                    "when it responds.",
+                    day=_day(challenge.respond_by),
+                )
             )
         _record_no_response(session, actor, challenge, rules, now)
         return challenge
@@ -708,7 +737,7 @@ def party_of(
     with the case's evidence key) or the challenged company. Anyone else is refused without
     learning more than the case number they sent."""
     filer = filer_of(session=session, challenge=challenge)
-    unseen = NotFound(f"There is no challenge {challenge.case_number} that you can see.")
+    unseen = _unseen(challenge.case_number)
     if actor is None:
         if (
             evidence_key
@@ -719,7 +748,7 @@ def party_of(
         raise unseen
     if actor.is_reviewer:
         raise PermissionDenied(
-            "Reviewers do not add evidence to a case; the challenger and the company do."
+            Phrase("Reviewers do not add evidence to a case; the challenger and the company do.")
         )
     if filer.organisation_id is not None and filer.organisation_id == actor.organisation_id:
         return EvidenceParty.challenger
@@ -772,12 +801,18 @@ def add_evidence(
 ) -> ChallengeEvidence | None:
     """A file and/or a link added to the case by one party while the case is open to it."""
     if upload is None and not link:
-        raise InvalidInput("Send a file (multipart field 'file'), a link, or both.")
+        raise InvalidInput(Phrase("Send a file (multipart field 'file'), a link, or both."))
     if challenge.state not in EVIDENCE_STATES[party]:
         allowed = " or ".join(sorted(s.value.replace("_", " ") for s in EVIDENCE_STATES[party]))
         raise ChallengeRefused(
-            f"Challenge {challenge.case_number} is {challenge.state.value.replace('_', ' ')}; "
-            f"evidence from the {party.value} is accepted while it is {allowed}."
+            Phrase(
+                "Challenge %(case_number)s is %(state)s; evidence from the %(party)s is accepted "
+                "while it is %(allowed)s.",
+                case_number=challenge.case_number,
+                state=challenge.state.value.replace("_", " "),
+                party=party.value,
+                allowed=allowed,
+            )
         )
     item = None
     if upload is not None:
@@ -787,7 +822,13 @@ def add_evidence(
             .where(ChallengeEvidence.challenge_id == challenge.id, ChallengeEvidence.party == party)
         ).scalar_one()
         if count >= MAX_FILES:
-            raise ChallengeRefused(f"The {party.value} has already given {MAX_FILES} files.")
+            raise ChallengeRefused(
+                Phrase(
+                    "The %(party)s has already given %(count)s files.",
+                    party=party.value,
+                    count=MAX_FILES,
+                )
+            )
         item = _store_file(
             session, store, challenge, party, actor, upload, max_bytes=max_bytes, now=now
         )
@@ -795,7 +836,13 @@ def add_evidence(
         field = "evidence_links" if party == EvidenceParty.challenger else "company_evidence_links"
         links = getattr(challenge, field)
         if len(links) >= MAX_FILES:
-            raise ChallengeRefused(f"The {party.value} has already given {MAX_FILES} links.")
+            raise ChallengeRefused(
+                Phrase(
+                    "The %(party)s has already given %(count)s links.",
+                    party=party.value,
+                    count=MAX_FILES,
+                )
+            )
         setattr(challenge, field, [*links, link])
         session.add(challenge)
     audit.record(
@@ -833,5 +880,11 @@ def evidence_file(
         or item.challenge_id != challenge.id
         or (not full and item.party != EvidenceParty.company)
     ):
-        raise NotFound(f"Challenge {challenge.case_number} has no evidence file {evidence_id}.")
+        raise NotFound(
+            Phrase(
+                "Challenge %(case_number)s has no evidence file %(evidence_id)s.",
+                case_number=challenge.case_number,
+                evidence_id=evidence_id,
+            )
+        )
     return item

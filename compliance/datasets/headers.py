@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from compliance.datasets.kinds import DatasetSpec
+from compliance.datasets.kinds import DatasetSpec, Field
 from compliance.datasets.problems import DatasetRefused
 from compliance.datasets.vocabulary import fold
+from compliance.phrases import Phrase, joined
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -47,23 +48,49 @@ def match_headers(
         if name in columns:
             first = columns[name]
             raise DatasetRefused(
-                f"Columns {get_column_letter(first + 1)} ('{header[first]}') and "
-                f"{get_column_letter(index + 1)} ('{text}') both mean "
-                f"'{spec.field(name).label}'. Keep one of them."
+                Phrase(
+                    "Columns %(first)s ('%(first_header)s') and %(second)s ('%(second_header)s') "
+                    "both mean '%(field)s'. Keep one of them.",
+                    first=get_column_letter(first + 1),
+                    first_header=header[first],
+                    second=get_column_letter(index + 1),
+                    second_header=text,
+                    field=spec.field(name).label,
+                )
             )
         columns[name] = index
     missing = [f for f in spec.fields if f.required_column and f.name not in columns]
     if missing:
-        where = f"The header row (row {header_row} of '{sheet}')"
-        lines = [
-            f"'{f.label}' (accepted headers: {', '.join(_distinct(f.headers))})" for f in missing
-        ]
-        raise DatasetRefused(
-            f"{where} has no column for " + "; ".join(lines) + ". Add the column"
-            f"{'s' if len(missing) > 1 else ''} (case and accents do not matter) and upload "
-            "the file again."
-        )
+        raise DatasetRefused(_no_column_for(missing, sheet=sheet, header_row=header_row))
     return ColumnLayout(columns, header, ignored)
+
+
+def _no_column_for(missing: list[Field], *, sheet: str, header_row: int) -> Phrase:
+    """The refusal naming each required column the header row lacks, with its accepted headers."""
+    columns = [
+        Phrase(
+            "'%(field)s' (accepted headers: %(headers)s)",
+            field=f.label,
+            headers=", ".join(_distinct(f.headers)),
+        )
+        for f in missing
+    ]
+    listed = joined(columns, "; ")
+    if len(missing) == 1:
+        return Phrase(
+            "The header row (row %(row)s of '%(sheet)s') has no column for %(columns)s. Add the "
+            "column (case and accents do not matter) and upload the file again.",
+            row=header_row,
+            sheet=sheet,
+            columns=listed,
+        )
+    return Phrase(
+        "The header row (row %(row)s of '%(sheet)s') has no column for %(columns)s. Add the "
+        "columns (case and accents do not matter) and upload the file again.",
+        row=header_row,
+        sheet=sheet,
+        columns=listed,
+    )
 
 
 def _distinct(headers: tuple[str, ...]) -> list[str]:

@@ -17,6 +17,7 @@ from compliance.datasets.cells import cell_text
 from compliance.datasets.kinds import DatasetSpec
 from compliance.datasets.problems import RULES, DatasetProblem, Rule
 from compliance.datasets.reading import SourceTable
+from compliance.phrases import Phrase
 
 HEADER = -1
 NO_ROW = -1
@@ -42,8 +43,10 @@ class Issues:
         rule: str,
         *,
         other: np.ndarray | None = None,
-        note: str = "",
+        missing_column: str = "",
     ) -> None:
+        """Add bad cells; `missing_column` names the column the user must add before the rule
+        can be met (the cell is reported on another column)."""
         if not len(positions):
             return
         self._parts.append(
@@ -54,7 +57,7 @@ class Issues:
                     "field": field,
                     "rule": rule,
                     "other": NO_ROW if other is None else np.asarray(other, dtype=np.int64),
-                    "note": note,
+                    "missing_column": missing_column,
                 }
             )
         )
@@ -96,8 +99,9 @@ def _problem(
     field = spec.field(cell.field)
     choices = field.choices.describe() if field.choices else ""
     other_row = int(table.row_numbers[cell.other]) if cell.other != NO_ROW else None
-    header = table.header[column] or f"column {get_column_letter(column + 1)}"
-    rule = rules[cell.rule]
+    header = table.header[column] or Phrase(
+        "column %(letter)s", letter=get_column_letter(column + 1)
+    )
     words = {
         "value": value,
         "column": header,
@@ -106,12 +110,19 @@ def _problem(
         "other_row": other_row,
         "row": row,
     }
+    problem, fix = rules[cell.rule].worded(words)
+    if cell.missing_column:
+        fix = Phrase(
+            "Add a '%(column)s' column to the sheet. Then: %(fix)s",
+            column=cell.missing_column,
+            fix=fix,
+        )
     return DatasetProblem(
         sheet=table.sheet,
         row=row,
         column=header,
         column_letter=get_column_letter(column + 1),
         value=value,
-        problem=rule.problem.format(**words),
-        fix=cell.note + rule.fix.format(**words),
+        problem=problem,
+        fix=fix,
     )

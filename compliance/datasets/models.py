@@ -20,6 +20,7 @@ from compliance.clock import now
 from compliance.datasets.kinds import DatasetKind
 from compliance.datasets.records import DatasetSummary
 from compliance.db import enum_column, utc_column
+from compliance.phrases import Worded
 
 
 class UploadStatus(StrEnum):
@@ -76,6 +77,7 @@ class DatasetUpload(SQLModel, table=True):
     file_sha256: str = Field(max_length=64)
     job_id: str | None = Field(default=None, max_length=32)
     version_id: int | None = Field(default=None, foreign_key="dataset_version.id")
+    # DatasetProblem dumps; a problem or fix that is a Phrase is kept as `Phrase.as_json()`
     problems: list[dict[str, Any]] | None = Field(default=None, sa_type=sa.JSON)
     problem_total: int = 0
     problem_rows: int = 0
@@ -140,8 +142,8 @@ class DatasetProblemPublic(BaseModel):
     column: str
     cell: str
     value: str
-    problem: str
-    fix: str
+    problem: Worded
+    fix: Worded
 
 
 class DatasetUploadPublic(BaseModel):

@@ -21,6 +21,7 @@ from compliance.datasets.headers import header_key
 from compliance.datasets.kinds import DatasetSpec
 from compliance.datasets.problems import DatasetRefused
 from compliance.datasets.vocabulary import fold
+from compliance.phrases import Phrase
 from questionnaires.workbook_reader import (
     CellValue,
     WorkbookLimits,
@@ -32,11 +33,12 @@ from questionnaires.workbook_reader import (
 DEFAULT_MAX_ROWS = 200_000
 ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_RESAVE_AS_UTF8 = (
+_RESAVE_AS_UTF8 = Phrase(
     "Save it again as UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; in "
     "LibreOffice, File > Save As > 'Text CSV' with the character set 'Unicode (UTF-8)'. "
     "Or upload the .xlsx workbook itself."
 )
+_DELIMITER_NAMES = {",": Phrase("comma"), ";": Phrase("semicolon"), "\t": Phrase("tab")}
 _RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_SEARCH_ROWS = 20
@@ -105,26 +107,36 @@ def _is_workbook(data: bytes, filename: str) -> bool:
     """Whether the upload is an xlsx workbook (else a CSV file); refuses empty files and the
     workbook formats we never read."""
     if not data.strip():
-        raise DatasetRefused("The file is empty. Upload the workbook or CSV file with your rows.")
+        raise DatasetRefused(
+            Phrase("The file is empty. Upload the workbook or CSV file with your rows.")
+        )
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xlsm":
         raise DatasetRefused(
-            "Workbooks with macros (.xlsm) are refused. Save it as a plain .xlsx workbook."
+            Phrase("Workbooks with macros (.xlsm) are refused. Save it as a plain .xlsx workbook.")
         )
     if suffix == ".xls":
-        raise DatasetRefused("Old .xls workbooks are not accepted. Save it as .xlsx and try again.")
+        raise DatasetRefused(
+            Phrase("Old .xls workbooks are not accepted. Save it as .xlsx and try again.")
+        )
     if data.startswith((ZIP_MAGIC, _OLE_MAGIC)):
         return True
     if suffix in {".xlsx", ".xltx"}:
-        raise DatasetRefused("This file is not an .xlsx workbook. Save it as .xlsx and try again.")
+        raise DatasetRefused(
+            Phrase("This file is not an .xlsx workbook. Save it as .xlsx and try again.")
+        )
     return False
 
 
 def _check_csv_size(data: bytes, limits: UploadLimits) -> None:
     if len(data) > limits.max_csv_bytes:
         raise DatasetRefused(
-            f"The file is {len(data) / 2**20:.0f} MiB; the limit for a CSV upload is "
-            f"{limits.max_csv_bytes / 2**20:.0f} MiB. Split it into several files."
+            Phrase(
+                "The file is %(size)s MiB; the limit for a CSV upload is %(limit)s MiB. Split it "
+                "into several files.",
+                size=format(len(data) / 2**20, ".0f"),
+                limit=format(limits.max_csv_bytes / 2**20, ".0f"),
+            )
         )
 
 
@@ -135,13 +147,15 @@ def _read_xlsx(spec: DatasetSpec, data: bytes, limits: UploadLimits) -> SourceTa
         raise DatasetRefused(str(exc)) from exc
     visible = [name for name in workbook.sheet_names if name not in workbook.hidden_sheets]
     if not visible:
-        raise DatasetRefused("The workbook has no visible sheet. Unhide the sheet with your rows.")
+        raise DatasetRefused(
+            Phrase("The workbook has no visible sheet. Unhide the sheet with your rows.")
+        )
     wanted = {fold(name) for name in spec.sheet_names}
     sheet = next((name for name in visible if fold(name) in wanted), visible[0])
     rows = workbook.rows(sheet)
     header_index = find_header(spec, rows[:_HEADER_SEARCH_ROWS])
     if header_index is None:
-        raise DatasetRefused(f"The sheet '{sheet}' is empty.")
+        raise DatasetRefused(Phrase("The sheet '%(sheet)s' is empty.", sheet=sheet))
     _check_row_count(len(rows) - header_index - 1, limits)
     header = [_header_text(value) for value in rows[header_index]]
     cells = np.array(rows[header_index + 1 :], dtype=object).reshape(-1, len(header))
@@ -166,13 +180,13 @@ def _read_csv(spec: DatasetSpec, text: str, sheet: str, limits: UploadLimits) ->
     except pd.errors.ParserError as exc:
         raise DatasetRefused(_ragged_message(str(exc), delimiter)) from exc
     except pd.errors.EmptyDataError as exc:
-        raise DatasetRefused("The file is empty.") from exc
+        raise DatasetRefused(Phrase("The file is empty.")) from exc
     if len(frame) >= record_cap:
         raise _too_many_rows(limits)
     cells = frame.to_numpy(dtype=object)
     first = find_header(spec, cells[:_HEADER_SEARCH_ROWS].tolist())
     if first is None:
-        raise DatasetRefused("The file has no rows.")
+        raise DatasetRefused(Phrase("The file has no rows."))
     _check_row_count(len(frame) - first - 1, limits)
     header = [_header_text(value) for value in cells[first]]
     return _without_blank_rows("csv", sheet, first + 1, header, cells[first + 1 :], [])
@@ -181,23 +195,36 @@ def _read_csv(spec: DatasetSpec, text: str, sheet: str, limits: UploadLimits) ->
 def decode_csv(data: bytes) -> str:
     """UTF-8 text (a BOM is allowed), or a refusal naming the encoding and how to re-save."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise DatasetRefused("The file is encoded as UTF-32. " + _RESAVE_AS_UTF8)
+        raise DatasetRefused(
+            Phrase("The file is encoded as UTF-32. %(resave)s", resave=_RESAVE_AS_UTF8)
+        )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(data):
         raise DatasetRefused(
-            "The file is encoded as UTF-16 (Excel's 'Unicode Text'). " + _RESAVE_AS_UTF8
+            Phrase(
+                "The file is encoded as UTF-16 (Excel's 'Unicode Text'). %(resave)s",
+                resave=_RESAVE_AS_UTF8,
+            )
         )
     if data.startswith(b"%PDF"):
-        raise DatasetRefused("This is a PDF, not a spreadsheet. Upload an .xlsx or CSV file.")
+        raise DatasetRefused(
+            Phrase("This is a PDF, not a spreadsheet. Upload an .xlsx or CSV file.")
+        )
     if b"\x00" in data[:4096]:
-        raise DatasetRefused("This is not a text file. Upload an .xlsx workbook or a CSV file.")
+        raise DatasetRefused(
+            Phrase("This is not a text file. Upload an .xlsx workbook or a CSV file.")
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DatasetRefused(
-            f"The file is not UTF-8: line {line} holds a byte that UTF-8 does not allow, which "
-            "usually means it was saved as Windows-1252 / Latin-1 (Excel's plain 'CSV' "
-            "format). " + _RESAVE_AS_UTF8
+            Phrase(
+                "The file is not UTF-8: line %(line)s holds a byte that UTF-8 does not allow, "
+                "which usually means it was saved as Windows-1252 / Latin-1 (Excel's plain "
+                "'CSV' format). %(resave)s",
+                line=line,
+                resave=_RESAVE_AS_UTF8,
+            )
         ) from exc
 
 
@@ -238,17 +265,25 @@ def csv_sheet_name(filename: str, spec: DatasetSpec) -> str:
     return stem or spec.kind.value.capitalize()
 
 
-def _ragged_message(error: str, delimiter: str) -> str:
+def _ragged_message(error: str, delimiter: str) -> Phrase:
     match = _RAGGED_ROW.search(error)
-    name = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    name = _DELIMITER_NAMES[delimiter]
     if not match:
-        return (
-            f"The CSV file could not be read ({error}). Check that it is a {name}-separated file."
+        return Phrase(
+            "The CSV file could not be read (%(error)s). Check that it is a %(delimiter)s-"
+            "separated file.",
+            error=error,
+            delimiter=name,
         )
     expected, line, seen = match.groups()
-    return (
-        f"Line {line} has {seen} values but the header has {expected}. A value probably contains "
-        f"a {name}: put that value in double quotes, or save the file again from your spreadsheet."
+    return Phrase(
+        "Line %(line)s has %(seen)s values but the header has %(expected)s. A value probably "
+        "contains a %(delimiter)s: put that value in double quotes, or save the file again from "
+        "your spreadsheet.",
+        line=line,
+        seen=seen,
+        expected=expected,
+        delimiter=name,
     )
 
 
@@ -259,8 +294,11 @@ def _check_row_count(rows: int, limits: UploadLimits) -> None:
 
 def _too_many_rows(limits: UploadLimits) -> DatasetRefused:
     return DatasetRefused(
-        f"The file has more than {limits.max_rows:,} rows, the limit for one upload. "
-        "Split it into several files, or ask us to raise the limit."
+        Phrase(
+            "The file has more than %(rows)s rows, the limit for one upload. Split it into "
+            "several files, or ask us to raise the limit.",
+            rows=format(limits.max_rows, ","),
+        )
     )
 
 
@@ -301,9 +339,9 @@ def _without_blank_rows(
     row_numbers = np.arange(header_row + 1, header_row + 1 + len(cells))[keep]
     if not len(row_numbers):
         raise DatasetRefused(
-            f"The sheet '{sheet}' has a header row but no data rows."
+            Phrase("The sheet '%(sheet)s' has a header row but no data rows.", sheet=sheet)
             if file_format == "xlsx"
-            else "The file has a header row but no data rows."
+            else Phrase("The file has a header row but no data rows.")
         )
     if not keep.all():
         cells = cells[keep]

@@ -203,5 +203,4 @@ def _add_cross_field(
         issues.add(positions, columns[rule.blame], rule.blame, rule.name)
         return
     label = spec.field(rule.blame).label
-    note = f"Add a '{label}' column to the sheet. Then: "
-    issues.add(positions, columns[rule.trigger], rule.blame, rule.name, note=note)
+    issues.add(positions, columns[rule.trigger], rule.blame, rule.name, missing_column=label)

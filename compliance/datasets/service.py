@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from compliance.accounts.actor import Actor, actor_of_user
 from compliance.api import PREFIX
-from compliance.assessments.models import EDITABLE, Assessment
+from compliance.assessments.models import EDITABLE, STATUS_WORDS, Assessment
 from compliance.assessments.service import AssessmentLocked
 from compliance.audit import service as audit
 from compliance.datasets import (
@@ -54,6 +54,7 @@ from compliance.datasets.risk import site_risk
 from compliance.errors import InvalidInput, NotFound, PermissionDenied, ProblemDetail
 from compliance.jobs import service as job_service
 from compliance.pagination import decode_cursor, encode_cursor, paginate
+from compliance.phrases import Phrase, restored
 from compliance.storage import FileStore
 from questionnaires.workbook_reader import WorkbookLimits
 
@@ -61,6 +62,8 @@ JOB_KIND = "datasets.validate"
 DIFF_DETAIL_LIMIT = 200
 _INSERT_BATCH = 5_000
 Progress = Callable[[int], None]
+# A kind as a sentence names it: "its sites data".
+KIND_WORDS = {DatasetKind.SUPPLIERS: Phrase("suppliers"), DatasetKind.SITES: Phrase("sites")}
 
 
 class DatasetFileRefused(InvalidInput):
@@ -120,7 +123,14 @@ def get_version(
         )
     ).first()
     if found is None:
-        raise NotFound(f"Assessment {assessment_id} has no version {version} of its {kind} data.")
+        raise NotFound(
+            Phrase(
+                "Assessment %(assessment)s has no version %(version)s of its %(kind)s data.",
+                assessment=assessment_id,
+                version=version,
+                kind=KIND_WORDS[kind],
+            )
+        )
     return found
 
 
@@ -197,8 +207,16 @@ def state_of(*, session: Session, assessment: Assessment, kind: DatasetKind) -> 
 
 
 def problems_of(upload: DatasetUpload) -> list[DatasetProblemPublic]:
+    """The kept problems, their texts as phrases again (a page words them in its language)."""
     return [
-        DatasetProblemPublic(**problem, cell=f"{problem['column_letter']}{problem['row']}")
+        DatasetProblemPublic(
+            **{
+                **problem,
+                "problem": restored(problem["problem"]),
+                "fix": restored(problem["fix"]),
+            },
+            cell=f"{problem['column_letter']}{problem['row']}",
+        )
         for problem in upload.problems or []
     ]
 
@@ -234,14 +252,20 @@ def fixit_report(
     upload = last_finished_upload(session=session, assessment_id=assessment.id, kind=kind)
     if upload is None or upload.status is not UploadStatus.invalid or not upload.report_sha256:
         reason = {
-            None: "no upload has been checked yet",
-            UploadStatus.stored: "the last upload was accepted",
-            UploadStatus.refused: "the last upload was refused as a whole, with nothing to mark "
-            "in it",
+            None: Phrase("no upload has been checked yet"),
+            UploadStatus.stored: Phrase("the last upload was accepted"),
+            UploadStatus.refused: Phrase(
+                "the last upload was refused as a whole, with nothing to mark in it"
+            ),
         }[upload.status if upload else None]
         raise NotFound(
-            f"There is no fix-it workbook for the {kind} data of assessment {assessment.id}: "
-            f"{reason}."
+            Phrase(
+                "There is no fix-it workbook for the %(kind)s data of assessment "
+                "%(assessment)s: %(reason)s.",
+                kind=KIND_WORDS[kind],
+                assessment=assessment.id,
+                reason=reason,
+            )
         )
     return store.read(upload.report_sha256)
 
@@ -286,11 +310,15 @@ def rows_page(
 def require_editable(*, actor: Actor, assessment: Assessment) -> None:
     """The assessed organisation changes its data while the assessment is with it."""
     if actor.organisation_id != assessment.organisation_id:
-        raise PermissionDenied("Only the organisation being assessed can upload its data.")
+        raise PermissionDenied(Phrase("Only the organisation being assessed can upload its data."))
     if assessment.status not in EDITABLE:
         raise AssessmentLocked(
-            f"Assessment {assessment.id} is {assessment.status.replace('_', ' ')}; its supplier "
-            "and site data cannot change until the reviewer asks for changes."
+            Phrase(
+                "Assessment %(assessment)s is %(status)s; its supplier and site data cannot "
+                "change until the reviewer asks for changes.",
+                assessment=assessment.id,
+                status=STATUS_WORDS[assessment.status],
+            )
         )
 
 
@@ -314,7 +342,7 @@ def receive(
     try:
         screen_file(data, filename=filename, limits=settings.limits)
     except DatasetRefused as exc:
-        raise DatasetFileRefused(str(exc)) from exc
+        raise DatasetFileRefused(exc.detail) from exc
     upload = DatasetUpload(
         assessment_id=assessment.id,
         kind=kind,
@@ -378,7 +406,7 @@ def check_queued(
         _refuse(session=session, actor=actor, upload=upload, detail=exc.detail, now=now)
         raise
     except FileNotFoundError as exc:
-        detail = "The uploaded file is no longer on the server; upload it again."
+        detail = Phrase("The uploaded file is no longer on the server; upload it again.")
         _refuse(session=session, actor=actor, upload=upload, detail=detail, now=now)
         raise DatasetFileRefused(detail) from exc
     progress(5)
@@ -400,7 +428,7 @@ def abandon(*, session: Session, upload_id: int, now: datetime) -> None:
     upload = session.get(DatasetUpload, upload_id)
     if upload is not None and upload.status is UploadStatus.queued:
         _finish(upload, UploadStatus.refused, now)
-        upload.detail = (
+        upload.detail = Phrase(
             "The file could not be checked because of an error on our side; upload it again, "
             "and tell the operators if it happens again."
         )
@@ -410,7 +438,9 @@ def abandon(*, session: Session, upload_id: int, now: datetime) -> None:
 def get_upload(*, session: Session, upload_id: int) -> DatasetUpload:
     upload = session.get(DatasetUpload, upload_id)
     if upload is None:
-        raise NotFound(f"Dataset upload {upload_id} does not exist any more.")
+        raise NotFound(
+            Phrase("Dataset upload %(upload)s does not exist any more.", upload=upload_id)
+        )
     return upload
 
 
@@ -459,8 +489,8 @@ def _check(
     try:
         clean = validate_upload(kind, data, filename=upload.filename, limits=settings.limits)
     except DatasetRefused as exc:
-        _refuse(session=session, actor=actor, upload=upload, detail=str(exc), now=now)
-        raise DatasetFileRefused(str(exc)) from exc
+        _refuse(session=session, actor=actor, upload=upload, detail=exc.detail, now=now)
+        raise DatasetFileRefused(exc.detail) from exc
     except DatasetInvalid as exc:
         progress(60)
         _keep_problems(
@@ -468,7 +498,11 @@ def _check(
         )
         report = f"{dataset_url(assessment.id, kind)}/report.xlsx"
         raise DatasetRowsInvalid(
-            f"{exc} Download the fix-it workbook at {report}.",
+            Phrase(
+                "%(summary)s Download the fix-it workbook at %(report)s.",
+                summary=exc.detail,
+                report=report,
+            ),
             errors=[_problem_detail(problem) for problem in exc.problems],
             headers={"Link": f'<{report}>; rel="describedby"'},
         ) from exc
@@ -486,7 +520,7 @@ def _check(
 
 def _problem_detail(problem: DatasetProblem) -> ProblemDetail:
     return ProblemDetail(
-        detail=f"{problem.problem} How to fix: {problem.fix}",
+        detail=Phrase("%(problem)s How to fix: %(fix)s", problem=problem.problem, fix=problem.fix),
         pointer=f"{problem.column_letter}{problem.row}",
         sheet=problem.sheet,
         row=problem.row,
@@ -541,10 +575,10 @@ def _keep_problems(
     report_sha256 = hashlib.sha256(report).hexdigest()
     store.write(report_sha256, report)
     _finish(upload, UploadStatus.invalid, now)
-    upload.problems = [problem.model_dump() for problem in exc.problems]
+    upload.problems = [problem.as_json() for problem in exc.problems]
     upload.problem_total, upload.problem_rows = exc.total, exc.rows
     upload.report_sha256 = report_sha256
-    upload.detail = str(exc)[:2000]
+    upload.detail = exc.detail[:2000]
     session.add(upload)
     audit.record(
         session=session,

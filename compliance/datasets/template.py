@@ -16,6 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from compliance.datasets.kinds import SPECS, DatasetKind, Field, FieldType
+from compliance.phrases import Phrase
 
 EXAMPLES: dict[DatasetKind, dict[str, Any]] = {
     DatasetKind.SUPPLIERS: {
@@ -47,22 +48,22 @@ EXAMPLES: dict[DatasetKind, dict[str, Any]] = {
 }
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _ACCEPTS = {
-    FieldType.TEXT: "text",
-    FieldType.COUNTRY: "country name (English, Spanish or French) or ISO code, e.g. CO",
-    FieldType.TIER: "1, 2 or 3+",
-    FieldType.LEI: "20-character LEI (ISO 17442)",
-    FieldType.OS_HUB_ID: "Open Supply Hub ID, e.g. CN2019303BQ3FZP",
-    FieldType.WHOLE_NUMBER: "whole number",
-    FieldType.LATITUDE: "decimal degrees, -90 to 90 (south negative)",
-    FieldType.LONGITUDE: "decimal degrees, -180 to 180 (west negative)",
-    FieldType.DATE: "date, YYYY-MM-DD",
+    FieldType.TEXT: Phrase("text"),
+    FieldType.COUNTRY: Phrase("country name (English, Spanish or French) or ISO code, e.g. CO"),
+    FieldType.TIER: Phrase("1, 2 or 3+"),
+    FieldType.LEI: Phrase("20-character LEI (ISO 17442)"),
+    FieldType.OS_HUB_ID: Phrase("Open Supply Hub ID, e.g. CN2019303BQ3FZP"),
+    FieldType.WHOLE_NUMBER: Phrase("whole number"),
+    FieldType.LATITUDE: Phrase("decimal degrees, -90 to 90 (south negative)"),
+    FieldType.LONGITUDE: Phrase("decimal degrees, -180 to 180 (west negative)"),
+    FieldType.DATE: Phrase("date, YYYY-MM-DD"),
 }
 
 
 def accepts(field: Field) -> str:
     """What a column accepts, in words for the 'Columns' sheet and the web page."""
     if field.choices is not None:
-        return "one of: " + ", ".join(field.choices.values)
+        return Phrase("one of: %(values)s", values=", ".join(field.choices.values))
     return _ACCEPTS[field.type]
 
 

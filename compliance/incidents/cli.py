@@ -19,6 +19,7 @@ from compliance.incidents import feed_service, imports
 from compliance.incidents.feeds import FeedClient, client_from_config
 from compliance.incidents.models import ImportReport, ImportStatus
 from compliance.incidents.reading import FileFormat
+from compliance.phrases import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,9 @@ def _sync_one(client: FeedClient, feed_id: int) -> feed_service.FeedOutcome:
         except Exception as exc:  # one broken feed must not stop the others
             session.rollback()
             log.exception("feed %s failed unexpectedly", feed_id)
-            error = f"Unexpected error ({type(exc).__name__}); see the service logs."
+            error = Phrase(
+                "Unexpected error (%(error)s); see the service logs.", error=type(exc).__name__
+            )
             feed_service.record_failure(session=session, feed_id=feed_id, error=error, now=now())
             session.commit()
             outcome = feed_service.FeedOutcome(feed_id, "failed", error=error)

@@ -20,8 +20,9 @@ from compliance.audit import service as audit
 from compliance.errors import Conflict, InvalidInput, NotFound, ProblemDetail
 from compliance.incidents import imports
 from compliance.incidents.feeds import FeedClient, FeedError, FeedPolicy, check_url
-from compliance.incidents.models import FeedCreate, ImportStatus, IncidentFeed
+from compliance.incidents.models import FeedCreate, ImportReport, ImportStatus, IncidentFeed
 from compliance.incidents.reading import FileFormat
+from compliance.phrases import Phrase
 
 
 @dataclass
@@ -52,10 +53,15 @@ def register(
         )
     except FeedError as exc:
         raise InvalidInput(
-            str(exc), errors=[ProblemDetail(pointer="/url", detail=str(exc))]
+            exc.detail, errors=[ProblemDetail(pointer="/url", detail=exc.detail)]
         ) from exc
     if session.exec(select(IncidentFeed).where(IncidentFeed.name == feed_in.name)).first():
-        raise Conflict(f"A feed called {feed_in.name!r} exists already; choose another name.")
+        raise Conflict(
+            Phrase(
+                "A feed called %(name)s exists already; choose another name.",
+                name=repr(feed_in.name),
+            )
+        )
     feed = IncidentFeed(
         name=feed_in.name,
         url=feed_in.url,
@@ -81,7 +87,7 @@ def register(
 def get(*, session: Session, feed_id: int) -> IncidentFeed:
     feed = session.get(IncidentFeed, feed_id)
     if feed is None:
-        raise NotFound(f"There is no incident feed {feed_id}.")
+        raise NotFound(Phrase("There is no incident feed %(feed_id)s.", feed_id=feed_id))
     return feed
 
 
@@ -125,8 +131,8 @@ def fetch(
     try:
         response = client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     except FeedError as exc:
-        record_failure(session=session, feed_id=feed.id, error=str(exc), now=now)
-        return FeedOutcome(feed.id, "failed", error=str(exc))
+        record_failure(session=session, feed_id=feed.id, error=exc.detail, now=now)
+        return FeedOutcome(feed.id, "failed", error=exc.detail)
     if response.not_modified:
         _succeeded(feed, now)
         session.add(feed)
@@ -145,12 +151,7 @@ def fetch(
     )
     report = result.report
     if report.status is not ImportStatus.imported:
-        first = report.problems[0]
-        where = f"row {first.row}: " if first.row is not None else ""
-        error = (
-            f"The feed's content was refused ({report.problems_total} problem(s); import "
-            f"{report.import_id}): {where}{first.problem}"
-        )
+        error = _refusal(report)
         record_failure(session=session, feed_id=feed.id, error=error, now=now)
         return FeedOutcome(feed.id, "failed", error=error, import_id=report.import_id)
     _succeeded(feed, now)
@@ -163,6 +164,27 @@ def fetch(
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
+    )
+
+
+def _refusal(report: ImportReport) -> Phrase:
+    """Why the feed's body imported nothing: how many problems, and the first of them."""
+    first = report.problems[0]
+    if first.row is None:
+        return Phrase(
+            "The feed's content was refused (%(count)s problem(s); import %(import_id)s): "
+            "%(problem)s",
+            count=report.problems_total,
+            import_id=report.import_id,
+            problem=first.problem,
+        )
+    return Phrase(
+        "The feed's content was refused (%(count)s problem(s); import %(import_id)s): "
+        "row %(row)s: %(problem)s",
+        count=report.problems_total,
+        import_id=report.import_id,
+        row=first.row,
+        problem=first.problem,
     )
 
 

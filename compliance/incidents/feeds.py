@@ -25,6 +25,7 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from compliance import outbound
+from compliance.phrases import Phrase
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,8 @@ _CHUNK = 64 * 1024
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
-class FeedError(Exception):
-    """A feed could not be fetched; the message says why in terms an operator can act on."""
+class FeedError(outbound.Unreachable):
+    """A feed could not be fetched; `detail` says why in terms an operator can act on."""
 
 
 class FeedRefused(FeedError):
@@ -84,7 +85,12 @@ class FeedPolicy:
 Network = outbound.Network
 is_reachable = outbound.is_reachable
 _FEEDS = outbound.Destination(
-    noun="feed", setting_prefix="COMPLIANCE_FEEDS", refused=FeedRefused, unresolved=FeedError
+    noun=Phrase("feed"),
+    plural=Phrase("feeds"),
+    no_credentials=Phrase("Feed URLs may not carry a user name or password."),
+    setting_prefix="COMPLIANCE_FEEDS",
+    refused=FeedRefused,
+    unresolved=FeedError,
 )
 
 
@@ -173,8 +179,12 @@ class RequestsFeedClient:
                     return FeedResponse(True, b"", etag, last_modified, current)
                 if response.status_code >= 400:
                     raise FeedError(
-                        f"The feed answered {response.status_code} {response.reason}; "
-                        "check the URL with its publisher."
+                        Phrase(
+                            "The feed answered %(status)s %(reason)s; check the URL with its "
+                            "publisher.",
+                            status=response.status_code,
+                            reason=response.reason,
+                        )
                     )
                 body = self._read_capped(response)
                 return FeedResponse(
@@ -185,40 +195,55 @@ class RequestsFeedClient:
                     current,
                 )
         raise FeedError(
-            f"The feed redirected more than {self.policy.max_redirects} times; use its final URL."
+            Phrase(
+                "The feed redirected more than %(redirects)s times; use its final URL.",
+                redirects=self.policy.max_redirects,
+            )
         )
 
     def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
         timeout = self.policy.timeout_seconds
-        attempts = f"{self.policy.retries + 1} attempt(s)"
+        attempts = Phrase("%(count)s attempt(s)", count=self.policy.retries + 1)
+        too_slow = Phrase(
+            "The feed did not answer within %(seconds)s seconds (%(attempts)s).",
+            seconds=format(timeout, "g"),
+            attempts=attempts,
+        )
         try:
             return self._session.get(
                 url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False
             )
         except requests.exceptions.RetryError as exc:
             raise FeedError(
-                f"The feed kept answering with server errors ({attempts}); try again later."
+                Phrase(
+                    "The feed kept answering with server errors (%(attempts)s); try again later.",
+                    attempts=attempts,
+                )
             ) from exc
         except requests.Timeout as exc:
-            raise FeedError(
-                f"The feed did not answer within {timeout:g} seconds ({attempts})."
-            ) from exc
+            raise FeedError(too_slow) from exc
         except requests.ConnectionError as exc:
             if isinstance(
                 getattr(exc.args[0] if exc.args else None, "reason", None), ReadTimeoutError
             ):
-                raise FeedError(
-                    f"The feed did not answer within {timeout:g} seconds ({attempts})."
-                ) from exc
-            raise FeedError(f"Could not connect to the feed's host ({attempts}).") from exc
+                raise FeedError(too_slow) from exc
+            raise FeedError(
+                Phrase("Could not connect to the feed's host (%(attempts)s).", attempts=attempts)
+            ) from exc
         except requests.RequestException as exc:
-            raise FeedError(f"The feed request failed: {type(exc).__name__}.") from exc
+            raise FeedError(
+                Phrase("The feed request failed: %(error)s.", error=type(exc).__name__)
+            ) from exc
 
     def _read_capped(self, response: requests.Response) -> bytes:
         limit = self.policy.max_bytes
         too_big = FeedError(
-            f"The feed is larger than the limit of {limit / 2**20:g} MiB; nothing was imported. "
-            "Ask its publisher for a smaller or paged feed, or raise COMPLIANCE_FEEDS_MAX_BYTES."
+            Phrase(
+                "The feed is larger than the limit of %(mebibytes)s MiB; nothing was imported. "
+                "Ask its publisher for a smaller or paged feed, or raise "
+                "COMPLIANCE_FEEDS_MAX_BYTES.",
+                mebibytes=format(limit / 2**20, "g"),
+            )
         )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
@@ -233,13 +258,19 @@ class RequestsFeedClient:
                     raise too_big
                 if time.monotonic() > deadline:
                     raise FeedError(
-                        f"The feed took longer than {self.policy.download_seconds:g} seconds to "
-                        "download; nothing was imported."
+                        Phrase(
+                            "The feed took longer than %(seconds)s seconds to download; nothing "
+                            "was imported.",
+                            seconds=format(self.policy.download_seconds, "g"),
+                        )
                     )
                 chunks.append(chunk)
         except requests.RequestException as exc:
             raise FeedError(
-                f"The feed's download broke off ({type(exc).__name__}); nothing was imported."
+                Phrase(
+                    "The feed's download broke off (%(error)s); nothing was imported.",
+                    error=type(exc).__name__,
+                )
             ) from exc
         return b"".join(chunks)
 

@@ -30,6 +30,7 @@ from compliance.incidents.models import (
 )
 from compliance.incidents.reading import FileFormat, ImportRefused, read_table
 from compliance.incidents.rows import build_drafts
+from compliance.phrases import Phrase
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,18 @@ def resolve_mapping(
     if file_format is FileFormat.global_witness:
         if mapping is not None:
             raise InvalidInput(
-                "The global-witness format has a built-in mapping; send no mapping with it, "
-                "or use the csv format with your own mapping."
+                Phrase(
+                    "The global-witness format has a built-in mapping; send no mapping with it, "
+                    "or use the csv format with your own mapping."
+                )
             )
         return GLOBAL_WITNESS
     if mapping is None:
         raise InvalidInput(
-            f"A {file_format} import needs a column mapping: which column feeds which field."
+            Phrase(
+                "A %(file_format)s import needs a column mapping: which column feeds which field.",
+                file_format=str(file_format),
+            )
         )
     if isinstance(mapping, ColumnMapping):
         return mapping
@@ -65,7 +71,7 @@ def resolve_mapping(
         return ColumnMapping.model_validate(mapping)
     except ValidationError as exc:
         raise InvalidInput(
-            "The column mapping is not valid; see `errors`.",
+            Phrase("The column mapping is not valid; see `errors`."),
             errors=[
                 ProblemDetail(
                     pointer="/mapping/" + "/".join(str(p) for p in error["loc"]),

@@ -18,6 +18,7 @@ from typing import Any
 from compliance.errors import InvalidInput
 from compliance.incidents.mapping import ColumnMapping
 from compliance.incidents.vocabulary import fold
+from compliance.phrases import Phrase
 from questionnaires.workbook_reader import WorkbookRefused, open_untrusted_xlsx
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | list | None
@@ -63,7 +64,11 @@ def read_table(
         table = _json_table(data, mapping)
     if len(table.rows) > max_rows:
         raise ImportRefused(
-            f"The file has {len(table.rows)} records; the limit is {max_rows}. Split it."
+            Phrase(
+                "The file has %(records)s records; the limit is %(limit)s. Split it.",
+                records=len(table.rows),
+                limit=max_rows,
+            )
         )
     return table
 
@@ -73,20 +78,27 @@ def _text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(
-            f"The file is not UTF-8 text (byte {exc.start} cannot be read). Save it as UTF-8."
+            Phrase(
+                "The file is not UTF-8 text (byte %(byte)s cannot be read). Save it as UTF-8.",
+                byte=exc.start,
+            )
         ) from exc
 
 
 def _csv_records(data: bytes, delimiter: str) -> tuple[list[str], list[list[str]]]:
     text = _text(data)
     if "\x00" in text:
-        raise ImportRefused("The file contains NUL bytes: it is not a CSV text file.")
+        raise ImportRefused(Phrase("The file contains NUL bytes: it is not a CSV text file."))
     try:
         lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise ImportRefused(f"The file is not valid CSV: {exc}.") from exc
+        raise ImportRefused(
+            Phrase("The file is not valid CSV: %(error)s.", error=str(exc))
+        ) from exc
     if not lines or not any(cell.strip() for cell in lines[0]):
-        raise ImportRefused("The file is empty or its first line (the header row) is blank.")
+        raise ImportRefused(
+            Phrase("The file is empty or its first line (the header row) is blank.")
+        )
     return lines[0], lines[1:]
 
 
@@ -102,10 +114,14 @@ def _columns(header: list[Any], mapping: ColumnMapping) -> dict[str, int]:
         else:
             found[name] = index
     if missing:
-        present = ", ".join(repr(str(h)) for h in header if str(h).strip()) or "none"
+        present = ", ".join(repr(str(h)) for h in header if str(h).strip()) or Phrase("none")
         raise ImportRefused(
-            f"The mapping reads column(s) {', '.join(repr(m) for m in missing)}, which the file "
-            f"does not have (its columns: {present}). Fix the mapping or the header row."
+            Phrase(
+                "The mapping reads column(s) %(missing)s, which the file does not have (its "
+                "columns: %(present)s). Fix the mapping or the header row.",
+                missing=", ".join(repr(m) for m in missing),
+                present=present,
+            )
         )
     return found
 
@@ -138,17 +154,21 @@ def _xlsx_table(data: bytes, mapping: ColumnMapping) -> SourceTable:
     try:
         workbook = open_untrusted_xlsx(data)
     except WorkbookRefused as exc:
-        raise ImportRefused(str(exc)) from exc
+        raise ImportRefused(exc.args[0]) from exc  # the message itself, a phrase if it is one
     visible = [s for s in workbook.sheet_names if s not in workbook.hidden_sheets]
     sheet = mapping.sheet or (visible[0] if visible else None)
     if sheet not in workbook.sheet_names:
         raise ImportRefused(
-            f"The workbook has no sheet {sheet!r}; its sheets: {', '.join(workbook.sheet_names)}."
+            Phrase(
+                "The workbook has no sheet %(sheet)s; its sheets: %(sheets)s.",
+                sheet=repr(sheet),
+                sheets=", ".join(workbook.sheet_names),
+            )
         )
     grid = workbook.rows(sheet)
     start = next((i for i, row in enumerate(grid) if not _blank(row)), None)
     if start is None:
-        raise ImportRefused(f"The sheet {sheet!r} is empty.")
+        raise ImportRefused(Phrase("The sheet %(sheet)s is empty.", sheet=repr(sheet)))
     table = _table(FileFormat.xlsx, grid[start], grid[start + 1 :], mapping, first_row=start + 2)
     header = {_column_letter(index): str(name) for index, name in enumerate(grid[start])}
     mapped = {fold(name): name for name in mapping.columns}
@@ -174,27 +194,37 @@ def _column_letter(index: int) -> str:
 def _json_table(data: bytes, mapping: ColumnMapping) -> SourceTable:
     try:
         document = json.loads(_text(data))
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        raise ImportRefused(f"The file is not valid JSON{where}.") from exc
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            Phrase(
+                "The file is not valid JSON (line %(line)s, column %(column)s).",
+                line=exc.lineno,
+                column=exc.colno,
+            )
+        ) from exc
+    except RecursionError as exc:
+        raise ImportRefused(Phrase("The file is not valid JSON.")) from exc
     records = document
     if isinstance(document, dict):
         keys = [mapping.records_key] if mapping.records_key else list(_RECORD_KEYS)
         key = next((k for k in keys if isinstance(document.get(k), list)), None)
         if key is None:
             raise ImportRefused(
-                "The JSON document is an object without a list of records under "
-                f"{' or '.join(repr(k) for k in keys)}. Set 'records_key' in the mapping."
+                Phrase(
+                    "The JSON document is an object without a list of records under %(keys)s. "
+                    "Set 'records_key' in the mapping.",
+                    keys=" or ".join(repr(k) for k in keys),
+                )
             )
         records = document[key]
     if not isinstance(records, list):
-        raise ImportRefused("The JSON document must be a list of records (objects).")
+        raise ImportRefused(Phrase("The JSON document must be a list of records (objects)."))
     wanted = {fold(name): name for name in mapping.columns}
     present: set[str] = set()
     rows = []
     for position, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            rows.append(SourceRow(position, {}, problem="this item is not a JSON object"))
+            rows.append(SourceRow(position, {}, problem=Phrase("this item is not a JSON object")))
             continue
         cells: dict[str, Cell] = {}
         for key, value in record.items():
@@ -206,7 +236,10 @@ def _json_table(data: bytes, mapping: ColumnMapping) -> SourceTable:
     missing = [name for name in mapping.required_columns if name not in present]
     if rows and missing:
         raise ImportRefused(
-            f"No record has the key(s) {', '.join(repr(m) for m in missing)} that the mapping "
-            "reads. Fix the mapping or the file."
+            Phrase(
+                "No record has the key(s) %(missing)s that the mapping reads. Fix the mapping or "
+                "the file.",
+                missing=", ".join(repr(m) for m in missing),
+            )
         )
     return SourceTable(FileFormat.json, rows)

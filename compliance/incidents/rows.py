@@ -37,6 +37,7 @@ from compliance.incidents.vocabulary import (
     fold,
     parse_term,
 )
+from compliance.phrases import Phrase
 
 ISO_FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y")
 _TRUE = frozenset({"yes", "y", "true", "1", "si", "oui", "sim", "x"})
@@ -54,6 +55,10 @@ class DraftBatch:
 
 class _Bad(Exception):
     """One cell's problem, raised inside a field reader and collected per row."""
+
+    def __init__(self, problem: Phrase) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 def cell_text(value: Cell) -> str | None:
@@ -96,14 +101,14 @@ class _RowReader:
                 column=", ".join(rule.columns) if rule and rule.columns else None,
                 field=name,
                 value=WITHHELD if name in PROTECTED_FIELDS else value,
-                problem=f"{problem} (left empty)" if skipped else problem,
+                problem=Phrase("%(problem)s (left empty)", problem=problem) if skipped else problem,
             )
         )
 
     def _cells(self, rule: FieldRule) -> list[Cell]:
         for column in rule.columns:
             if (self.row.number, column) in self.formulas:
-                raise _Bad("the cell holds a formula; paste the values instead of formulas")
+                raise _Bad(Phrase("the cell holds a formula; paste the values instead of formulas"))
         return [self.row.cells.get(column) for column in rule.columns]
 
     def texts(self, name: str, rule: FieldRule) -> list[str]:
@@ -113,7 +118,9 @@ class _RowReader:
             items = cell if isinstance(cell, list) else [cell]
             for item in items:
                 if isinstance(item, dict | list):
-                    raise _Bad("a nested JSON value cannot be read; give text or a list of text")
+                    raise _Bad(
+                        Phrase("a nested JSON value cannot be read; give text or a list of text")
+                    )
                 text = cell_text(item)
                 if text is None:
                     continue
@@ -131,7 +138,7 @@ class _RowReader:
             value = reader(name, rule)
         except _Bad as bad:
             raw = self.texts_quietly(name, rule)
-            self.report(name, rule, raw, str(bad))
+            self.report(name, rule, raw, bad.problem)
             return fallback
         return fallback if value is None else value
 
@@ -144,7 +151,7 @@ class _RowReader:
     def single(self, name: str, rule: FieldRule) -> str | None:
         texts = self.texts(name, rule)
         if len(texts) > 1 and rule.split:
-            raise _Bad("give one value here, not a list")
+            raise _Bad(Phrase("give one value here, not a list"))
         return texts[0] if texts else None
 
     def term(self, name: str, rule: FieldRule) -> StrEnum | None:
@@ -169,8 +176,13 @@ class _RowReader:
                 if term is None:
                     choices = ", ".join(m.value for m in vocabulary)
                     raise _Bad(
-                        f"'{text}' is not a known {name.replace('_', ' ')}: use one of {choices}, "
-                        "or translate it in the mapping's 'values'"
+                        Phrase(
+                            "'%(value)s' is not a known %(field)s: use one of %(choices)s, or "
+                            "translate it in the mapping's 'values'",
+                            value=text,
+                            field=name.replace("_", " "),
+                            choices=choices,
+                        )
                     )
                 found.append(term)
             else:
@@ -187,15 +199,15 @@ class _RowReader:
         try:
             number = float(text.replace(",", "")) if "." in text else int(text)
         except ValueError:
-            raise _Bad("give a whole number such as 3") from None
+            raise _Bad(Phrase("give a whole number such as 3")) from None
         if number != int(number) or number < 0:
-            raise _Bad("give a whole number of 0 or more")
+            raise _Bad(Phrase("give a whole number of 0 or more"))
         return int(number)
 
     def age(self, name: str, rule: FieldRule) -> int | None:
         years = self.whole_number(name, rule)
         if years is not None and years > 130:
-            raise _Bad("not a plausible age in years")
+            raise _Bad(Phrase("not a plausible age in years"))
         return years
 
     def decimal(self, name: str, rule: FieldRule) -> float | None:
@@ -205,7 +217,7 @@ class _RowReader:
         try:
             return float(text.replace(",", "."))
         except ValueError:
-            raise _Bad("give a decimal number such as 4.5981") from None
+            raise _Bad(Phrase("give a decimal number such as 4.5981")) from None
 
     def yes_no(self, name: str, rule: FieldRule) -> bool | None:
         text = self.single(name, rule)
@@ -214,7 +226,7 @@ class _RowReader:
         key = fold(text)
         if key in _TRUE or key in _FALSE:
             return key in _TRUE
-        raise _Bad("give yes or no")
+        raise _Bad(Phrase("give yes or no"))
 
     def occurred_on(self, name: str, rule: FieldRule) -> tuple[date, DatePrecision] | None:
         cells = [c for c in self._cells(rule) if c not in (None, "")]
@@ -231,7 +243,7 @@ class _RowReader:
             except ValueError:
                 continue
             return parsed, _precision_of(date_format)
-        raise _Bad(f"not a date in the format {' or '.join(formats)}")
+        raise _Bad(Phrase("not a date in the format %(formats)s", formats=" or ".join(formats)))
 
     def country(self, name: str, rule: FieldRule) -> str | None:
         text = self.single(name, rule)
@@ -240,13 +252,15 @@ class _RowReader:
         translated = rule.translated(text)
         code = country_code(translated[0] if translated else text)
         if code is None:
-            raise _Bad("not a country: give an ISO 3166-1 code such as 'CO' or the English name")
+            raise _Bad(
+                Phrase("not a country: give an ISO 3166-1 code such as 'CO' or the English name")
+            )
         return code
 
     def require(self, name: str, value: Any) -> None:
         """Report a required field left empty (unless its cell was already reported)."""
         if not value and not any(p.field == name for p in self.problems):
-            self.report(name, self.mapping.fields.get(name), None, "this value is required")
+            self.report(name, self.mapping.fields.get(name), None, Phrase("this value is required"))
 
 
 def _draft(reader: _RowReader, source_id: str | None, today: date) -> IncidentDraft | None:
@@ -266,7 +280,7 @@ def _draft(reader: _RowReader, source_id: str | None, today: date) -> IncidentDr
             "occurred_on",
             reader.mapping.fields["occurred_on"],
             str(when[0]),
-            "the date is in the future",
+            Phrase("the date is in the future"),
         )
     latitude = reader.read("latitude", reader.decimal)
     longitude = reader.read("longitude", reader.decimal)
@@ -275,7 +289,7 @@ def _draft(reader: _RowReader, source_id: str | None, today: date) -> IncidentDr
             "latitude",
             reader.mapping.fields.get("latitude"),
             None,
-            "give both latitude and longitude, or neither",
+            Phrase("give both latitude and longitude, or neither"),
         )
     region, region_detail = clean_region(reader.read("region", reader.single))
     public_place, protected_place = split_location(
@@ -341,9 +355,12 @@ def _source_id(
     value = row.cells.get(mapping.source_id)
     source_id = None if isinstance(value, list | dict) else cell_text(value)
     if source_id is None:
-        problem, shown = "the record has no id; every record needs its own", None
+        problem, shown = Phrase("the record has no id; every record needs its own"), None
     elif source_id in first_row_of:
-        problem = f"the id is also on row {first_row_of[source_id]}; each record may appear once"
+        problem = Phrase(
+            "the id is also on row %(row)s; each record may appear once",
+            row=first_row_of[source_id],
+        )
         shown = source_id
     else:
         first_row_of[source_id] = row.number

@@ -46,6 +46,7 @@ from compliance.incidents.vocabulary import (
     VerificationStatus,
 )
 from compliance.pagination import Page, paginate
+from compliance.phrases import Phrase
 from compliance.screening import triggers as screening_triggers
 
 _LOOKUP_CHUNK = 500
@@ -298,8 +299,8 @@ def submit(
     """
     if incident_in.occurred_on > now.date():
         raise InvalidInput(
-            "The incident date is in the future; give the date it happened.",
-            errors=[ProblemDetail(pointer="/occurred_on", detail="date in the future")],
+            Phrase("The incident date is in the future; give the date it happened."),
+            errors=[ProblemDetail(pointer="/occurred_on", detail=Phrase("date in the future"))],
         )
     reference = incident_in.source_reference or secrets.token_hex(8)
     draft = draft_from_submission(incident_in, source_id=f"{actor.organisation_id}:{reference}")
@@ -336,7 +337,7 @@ def get_visible(*, session: Session, ref: str, actor: Actor | None) -> Incident:
     """The incident with this ref (every signed-in user may see an incident's public view)."""
     incident = session.exec(select(Incident).where(Incident.ref == ref)).first()
     if incident is None or actor is None:
-        raise NotFound(f"There is no incident {ref} that you can see.")
+        raise NotFound(Phrase("There is no incident %(ref)s that you can see.", ref=ref))
     return incident
 
 
@@ -361,7 +362,9 @@ def record_for(
         )
     ).first()
     if row is None:
-        raise NotFound(f"Incident {incident.ref} has no version {number}.")
+        raise NotFound(
+            Phrase("Incident %(ref)s has no version %(number)s.", ref=incident.ref, number=number)
+        )
     protected = _protected_of(session, row.id) if may_read_protected(actor, incident) else None
     return IncidentRecord(incident=incident, version=row, protected=protected)
 

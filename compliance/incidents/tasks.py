@@ -10,6 +10,7 @@ from compliance.incidents import feed_service, imports
 from compliance.incidents.feeds import client_from_config
 from compliance.incidents.models import ImportStatus, IncidentImport
 from compliance.jobs.registry import JobContext, task
+from compliance.phrases import Phrase
 
 
 class FeedFetchFailed(ServiceUnavailable):
@@ -21,7 +22,9 @@ def run_import(context: JobContext, *, import_id: int) -> dict:
     """Import an uploaded file; the job's result is the import report."""
     incident_import = context.session.get(IncidentImport, import_id)
     if incident_import is None:
-        raise NotFound(f"Incident import {import_id} does not exist any more.")
+        raise NotFound(
+            Phrase("Incident import %(import_id)s does not exist any more.", import_id=import_id)
+        )
     if incident_import.status is not ImportStatus.queued:
         return incident_import.report or {}
     context.report_progress(10)
@@ -54,5 +57,5 @@ def fetch_feed(context: JobContext, *, feed_id: int) -> dict:
         )
     if outcome.status == "failed":
         session.commit()  # the failure stays on the feed although the job fails
-        raise FeedFetchFailed(outcome.error or "The feed could not be fetched.")
+        raise FeedFetchFailed(outcome.error or Phrase("The feed could not be fetched."))
     return outcome.as_dict()

@@ -15,6 +15,7 @@ from compliance.errors import NotFound
 from compliance.jobs.backends import JobBackend, make_backend
 from compliance.jobs.models import Job
 from compliance.jobs.registry import TASKS
+from compliance.phrases import Phrase
 
 _PENDING = "hrd_jobs_pending"
 
@@ -46,7 +47,7 @@ def get_visible(*, session: Session, user: Any, job_id: str) -> Job:
     """A job the user may see (their organisation's, or any for reviewers)."""
     job = session.exec(select(Job).where(Job.id == job_id, policy.scope(user, Job))).first()
     if job is None:
-        raise NotFound(f"There is no job {job_id} that you can see.")
+        raise NotFound(Phrase("There is no job %(job_id)s that you can see.", job_id=job_id))
     return job
 
 

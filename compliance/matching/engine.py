@@ -12,6 +12,7 @@ located incidents meet the site tree in one query). For each incident:
 - every finding is shown on the organisation at the head of its path (a supplier's or site's
   owner) and, with method 'parent', on each group above it.
 Distances appear only as coarse bands in explanations: exact incident locations are protected.
+Each explanation is a `Phrase`: English text that a page can word again in its reader's language.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from compliance.matching.places import SiteLocator, region_keys
 from compliance.matching.sectors import INFORMATIVE_SECTORS, Sector, normalise_sector
 from compliance.matching.settings import ScreeningSettings
 from compliance.matching.similarity import name_similarity
+from compliance.phrases import Phrase
 
 # When two findings tie on score, the more direct kind of evidence is kept.
 _PRECEDENCE: dict[MatchMethod, int] = {
@@ -48,7 +50,11 @@ _PRECEDENCE: dict[MatchMethod, int] = {
     "place_region": 5,
     "parent": 6,
 }
-_NAME_LABELS = {"name": "name", "alias": "alias", "former_name": "former name"}
+_NAME_LABELS = {
+    "name": Phrase("name"),
+    "alias": Phrase("alias"),
+    "former_name": Phrase("former name"),
+}
 _RADIUS_BANDS = ((0.25, 95), (0.5, 90))
 _RADIUS_EDGE_SCORE = 85
 
@@ -69,7 +75,7 @@ class _Finding:
     method: MatchMethod
     score: int
     evidence: int
-    explanation: str
+    explanation: Phrase
 
     def rank(self) -> tuple[int, int, int]:
         return (self.score, self.evidence, -_PRECEDENCE[self.method])
@@ -88,12 +94,17 @@ def _radius_band(distance: float, radius: float, search_radius: float) -> tuple[
 
 
 def _sector_effect(incident: Sector, site: Sector) -> tuple[int, str]:
-    """(sign, text): +1 same informative sector, -1 two different ones, 0 when either is vague."""
+    """(sign, clause): +1 same informative sector, -1 two different ones, 0 when either is vague
+    (then no clause)."""
     if incident not in INFORMATIVE_SECTORS or site not in INFORMATIVE_SECTORS:
         return 0, ""
     if incident == site:
-        return 1, f"; same sector ({site})"
-    return -1, f"; different sector (incident {incident}, site {site})"
+        return 1, Phrase("; same sector (%(sector)s)", sector=site)
+    return -1, Phrase(
+        "; different sector (incident %(incident_sector)s, site %(site_sector)s)",
+        incident_sector=incident,
+        site_sector=site,
+    )
 
 
 class ScreeningIndex:
@@ -105,7 +116,9 @@ class ScreeningIndex:
         self._positions: dict[tuple[str, EntityId], int] = {}
         for position, entity in enumerate(self._entities):
             if entity.key in self._positions:
-                raise InvalidScreeningInput(f"{entity.kind} {entity.id!r} is listed twice")
+                raise InvalidScreeningInput(
+                    Phrase("%(kind)s %(id)s is listed twice", kind=entity.kind, id=repr(entity.id))
+                )
             self._positions[entity.key] = position
         self._steps = [PathStep(e.kind, e.id, e.name) for e in self._entities]
         self._lineage = [self._organisations_above(entity) for entity in self._entities]
@@ -145,8 +158,14 @@ class ScreeningIndex:
         position = self._positions.get(("organisation", entity_id))
         if position is None:
             raise InvalidScreeningInput(
-                f"{entity.kind} {entity.id!r} names {role} {entity_id!r}, which is not among the "
-                "entities given to the screening index; include that organisation"
+                Phrase(
+                    "%(kind)s %(id)s names %(role)s %(named)s, which is not among the entities "
+                    "given to the screening index; include that organisation",
+                    kind=entity.kind,
+                    id=repr(entity.id),
+                    role=role,
+                    named=repr(entity_id),
+                )
             )
         return position
 
@@ -160,8 +179,13 @@ class ScreeningIndex:
             position = self._organisation(current.parent_id, "parent", current)
             if position in chain or self._entities[position] is entity:
                 raise InvalidScreeningInput(
-                    f"{entity.kind} {entity.id!r}: the parent chain loops back to organisation "
-                    f"{self._entities[position].id!r}; fix the parent links"
+                    Phrase(
+                        "%(kind)s %(id)s: the parent chain loops back to organisation "
+                        "%(parent)s; fix the parent links",
+                        kind=entity.kind,
+                        id=repr(entity.id),
+                        parent=repr(self._entities[position].id),
+                    )
                 )
             chain.append(position)
             current = self._entities[position]
@@ -244,14 +268,25 @@ class ScreeningIndex:
         score, country = similarity, ""
         if incident.country and entity.country:
             if incident.country == entity.country:
-                score, country = min(100, score + self.settings.country_bonus), "; same country"
+                score = min(100, score + self.settings.country_bonus)
+                country = Phrase("; same country")
             else:
                 score -= self.settings.country_penalty
-                country = f"; different country (incident {incident.country}, {entity.country})"
+                country = Phrase(
+                    "; different country (incident %(incident_country)s, %(entity_country)s)",
+                    incident_country=incident.country,
+                    entity_country=entity.country,
+                )
         if score < self.settings.min_score:
             return None
-        label = _NAME_LABELS[key.method]
-        explanation = f"{label} '{key.written}' ≈ '{written}' {similarity}{country}"
+        explanation = Phrase(
+            "%(label)s '%(entity_name)s' ≈ '%(alleged)s' %(similarity)s%(country)s",
+            label=_NAME_LABELS[key.method],
+            entity_name=key.written,
+            alleged=written,
+            similarity=similarity,
+            country=country,
+        )
         return _Finding(key.method, score, similarity, explanation)
 
     def _match_identifiers(
@@ -261,8 +296,13 @@ class ScreeningIndex:
             for value in incident.identifiers:
                 code = normalise_identifier(value)
                 for position, label in self._identifiers.get(code, ()):
-                    explanation = f"{label} {code} in the incident record is the {label} of "
-                    explanation += f"'{self._entities[position].name}'"
+                    explanation = Phrase(
+                        "%(scheme)s %(code)s in the incident record is the %(scheme)s of "
+                        "'%(entity_name)s'",
+                        scheme=label,
+                        code=code,
+                        entity_name=self._entities[position].name,
+                    )
                     self._record(
                         findings, number, position, _Finding("identifier", 100, 100, explanation)
                     )
@@ -308,10 +348,21 @@ class ScreeningIndex:
             score -= self.settings.sector_penalty if sign < 0 else 0
             if score < self.settings.min_score:
                 continue
-            uncertainty = f" (location known to ±{precision / 1000:g} km)" if precision else ""
-            explanation = (
-                f"site '{self._entities[position].name}' within {limit:g} km of the incident "
-                f"location{uncertainty}{sector}"
+            uncertainty = (
+                Phrase(
+                    " (location known to ±%(precision)s km)",
+                    precision=format(precision / 1000, "g"),
+                )
+                if precision
+                else ""
+            )
+            explanation = Phrase(
+                "site '%(site)s' within %(distance)s km of the incident location"
+                "%(uncertainty)s%(sector)s",
+                site=self._entities[position].name,
+                distance=format(limit, "g"),
+                uncertainty=uncertainty,
+                sector=sector,
             )
             finding = _Finding("place_radius", min(score, 100), base, explanation)
             self._record(findings, number, position, finding)
@@ -335,10 +386,13 @@ class ScreeningIndex:
                     if score < self.settings.min_score:
                         continue
                     for position in positions:
-                        explanation = (
-                            f"site '{self._entities[position].name}' is in the incident's region "
-                            f"({incident.region}, {incident.country}), where the incident is "
-                            f"located only by region{sector}"
+                        explanation = Phrase(
+                            "site '%(site)s' is in the incident's region (%(region)s, "
+                            "%(country)s), where the incident is located only by region%(sector)s",
+                            site=self._entities[position].name,
+                            region=incident.region,
+                            country=incident.country,
+                            sector=sector,
                         )
                         finding = _Finding(
                             "place_region", score, self.settings.region_score, explanation
@@ -358,12 +412,15 @@ class ScreeningIndex:
             self._keep(best, position, finding, path)
             for group in above:
                 path = (self._steps[group], *path)
-                through = " → ".join(self._describe(step) for step in path[1:])
                 inherited = _Finding(
                     "parent",
                     finding.score,
                     finding.evidence,
-                    f"through {through}: {finding.explanation}",
+                    Phrase(
+                        "through %(path)s: %(explanation)s",
+                        path=self._describe(path[1:]),
+                        explanation=finding.explanation,
+                    ),
                 )
                 self._keep(best, group, inherited, path)
         ranked = sorted(best.items(), key=lambda item: (item[1][0].rank(), -item[0]), reverse=True)
@@ -393,6 +450,19 @@ class ScreeningIndex:
             best[position] = (finding, path)
 
     @staticmethod
-    def _describe(step: PathStep) -> str:
-        role = "subsidiary" if step.kind == "organisation" else step.kind
-        return f"{role} '{step.name}'"
+    def _describe(steps: Sequence[PathStep]) -> Phrase:
+        """The steps as "subsidiary 'A' → site 'B'", chained by nesting phrases (a phrase's
+        parameters are single values, not lists)."""
+        first, *rest = (_step_phrase(step) for step in steps)
+        for link in rest:
+            first = Phrase("%(before)s → %(after)s", before=first, after=link)
+        return first
+
+
+def _step_phrase(step: PathStep) -> Phrase:
+    """A step below the head of a path; an organisation there is a subsidiary."""
+    if step.kind == "organisation":
+        return Phrase("subsidiary '%(name)s'", name=step.name)
+    if step.kind == "supplier":
+        return Phrase("supplier '%(name)s'", name=step.name)
+    return Phrase("site '%(name)s'", name=step.name)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, get_args
 
+from compliance.phrases import Phrase
+
 EntityKind = Literal["organisation", "supplier", "site"]
 MatchMethod = Literal[
     "identifier", "name", "alias", "former_name", "parent", "place_radius", "place_region"
@@ -25,7 +27,8 @@ _NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Z]")
 
 
 class InvalidScreeningInput(ValueError):
-    """An entity or incident cannot be screened as given; the message says which and why."""
+    """An entity or incident cannot be screened as given; the message (a `Phrase`) says which
+    and why."""
 
 
 def normalise_identifier(value: str) -> str:
@@ -39,20 +42,32 @@ def _country(value: str | None, owner: str) -> str | None:
     code = value.strip().upper()
     if not _COUNTRY_CODE.fullmatch(code):
         raise InvalidScreeningInput(
-            f"{owner}: country {value!r} is not an ISO 3166-1 alpha-2 code such as 'CO' or 'PH'"
+            Phrase(
+                "%(owner)s: country %(value)s is not an ISO 3166-1 alpha-2 code such as 'CO' or "
+                "'PH'",
+                owner=owner,
+                value=repr(value),
+            )
         )
     return code
 
 
 def _coordinates(lat: float | None, lon: float | None, owner: str) -> None:
     if (lat is None) != (lon is None):
-        raise InvalidScreeningInput(f"{owner}: give both latitude and longitude, or neither")
+        raise InvalidScreeningInput(
+            Phrase("%(owner)s: give both latitude and longitude, or neither", owner=owner)
+        )
     if lat is None or lon is None:
         return
     if not (math.isfinite(lat) and -90 <= lat <= 90 and math.isfinite(lon) and -180 <= lon <= 180):
         raise InvalidScreeningInput(
-            f"{owner}: coordinates ({lat}, {lon}) are outside latitude -90..90 and "
-            "longitude -180..180"
+            Phrase(
+                "%(owner)s: coordinates (%(lat)s, %(lon)s) are outside latitude -90..90 and "
+                "longitude -180..180",
+                owner=owner,
+                lat=lat,
+                lon=lon,
+            )
         )
 
 
@@ -79,13 +94,28 @@ class Entity:
         label = f"{self.kind} {self.id!r}"
         if self.kind not in get_args(EntityKind):
             raise InvalidScreeningInput(
-                f"entity {self.id!r}: kind {self.kind!r} is not one of {get_args(EntityKind)}"
+                Phrase(
+                    "entity %(id)s: kind %(kind)s is not one of %(kinds)s",
+                    id=repr(self.id),
+                    kind=repr(self.kind),
+                    kinds=str(get_args(EntityKind)),
+                )
             )
         if self.kind != "organisation" and self.owner_id is None:
-            raise InvalidScreeningInput(f"{label}: a {self.kind} needs the id of its organisation")
+            raise InvalidScreeningInput(
+                Phrase(
+                    "%(owner)s: a %(kind)s needs the id of its organisation",
+                    owner=label,
+                    kind=self.kind,
+                )
+            )
         if self.kind != "organisation" and self.parent_id is not None:
             raise InvalidScreeningInput(
-                f"{label}: only organisations have a parent; link a {self.kind} with owner_id"
+                Phrase(
+                    "%(owner)s: only organisations have a parent; link a %(kind)s with owner_id",
+                    owner=label,
+                    kind=self.kind,
+                )
             )
         object.__setattr__(self, "aliases", tuple(self.aliases))
         object.__setattr__(self, "former_names", tuple(self.former_names))
@@ -119,20 +149,26 @@ class IncidentFacts:
     occurred_on: date | None = None
 
     def __post_init__(self) -> None:
-        label = f"incident {self.id!r}"
+        label = Phrase("incident %(id)s", id=repr(self.id))
         object.__setattr__(self, "alleged_companies", tuple(self.alleged_companies))
         object.__setattr__(self, "identifiers", tuple(self.identifiers))
         object.__setattr__(self, "country", _country(self.country, label))
         _coordinates(self.lat, self.lon, label)
         if isinstance(self.precision, str) and self.precision not in get_args(PrecisionLabel):
             raise InvalidScreeningInput(
-                f"{label}: precision {self.precision!r} is neither metres nor one of "
-                f"{get_args(PrecisionLabel)}"
+                Phrase(
+                    "%(owner)s: precision %(precision)s is neither metres nor one of %(labels)s",
+                    owner=label,
+                    precision=repr(self.precision),
+                    labels=str(get_args(PrecisionLabel)),
+                )
             )
         if isinstance(self.precision, int | float) and not (
             math.isfinite(self.precision) and self.precision >= 0
         ):
-            raise InvalidScreeningInput(f"{label}: precision must be a distance in metres >= 0")
+            raise InvalidScreeningInput(
+                Phrase("%(owner)s: precision must be a distance in metres >= 0", owner=label)
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +186,8 @@ class Match:
 
     `path` always starts at an organisation (the one on whose record the match is shown) and
     ends at the matched entity: (organisation,) for a direct match, (organisation, supplier),
-    (organisation, site), or (group, subsidiary, ...) for a 'parent' match.
+    (organisation, site), or (group, subsidiary, ...) for a 'parent' match. `explanation` is
+    English text that keeps its msgid and parameters, to be worded again in another language.
     """
 
     incident_id: EntityId
@@ -159,7 +196,7 @@ class Match:
     method: MatchMethod
     score: int
     suggested: bool
-    explanation: str
+    explanation: Phrase
     path: tuple[PathStep, ...]
 
     @property

@@ -14,6 +14,7 @@ from compliance.accounts.models import User
 from compliance.audit import service as audit
 from compliance.errors import Conflict, NotFound
 from compliance.jobs import service as job_service
+from compliance.phrases import Phrase
 from compliance.portfolios.models import Portfolio, PortfolioRun, PortfolioStatus, RunStatus
 from reports.i18n import LOCALES
 
@@ -119,14 +120,22 @@ def start_screening(
     `language` is the request's, for a requester with no saved language."""
     if portfolio.status is not PortfolioStatus.ready:
         raise Conflict(
-            f"Portfolio {portfolio.id} is {portfolio.status}: upload a valid file before "
-            "screening it."
+            Phrase(
+                "Portfolio %(portfolio_id)s is %(status)s: upload a valid file before "
+                "screening it.",
+                portfolio_id=portfolio.id,
+                status=portfolio.status,
+            )
         )
     pending = newest(session=session, portfolio_id=portfolio.id)
     if pending is not None and pending.status in (RunStatus.queued, RunStatus.running):
         raise Conflict(
-            f"Run {pending.number} of this portfolio has not finished yet; follow it at "
-            f"/api/v1/jobs/{pending.job_id}."
+            Phrase(
+                "Run %(number)s of this portfolio has not finished yet; follow it at "
+                "/api/v1/jobs/%(job_id)s.",
+                number=pending.number,
+                job_id=pending.job_id,
+            )
         )
     run = start(session=session, portfolio=portfolio, requested_by_id=actor.id, language=language)
     audit.record(
@@ -151,23 +160,44 @@ def finished_run(*, session: Session, portfolio: Portfolio, number: int | None) 
             pending = newest(session=session, portfolio_id=portfolio.id)
             if pending is not None and pending.status in (RunStatus.queued, RunStatus.running):
                 raise BriefingNotReady(
-                    f"The first screening of this portfolio is still running; follow it at "
-                    f"/api/v1/jobs/{pending.job_id}."
+                    Phrase(
+                        "The first screening of this portfolio is still running; follow it at "
+                        "/api/v1/jobs/%(job_id)s.",
+                        job_id=pending.job_id,
+                    )
                 )
             raise BriefingNotReady(
-                "This portfolio has no finished screening yet: start one with "
-                f"POST /api/v1/portfolios/{portfolio.id}/screenings."
+                Phrase(
+                    "This portfolio has no finished screening yet: start one with "
+                    "POST /api/v1/portfolios/%(portfolio_id)s/screenings.",
+                    portfolio_id=portfolio.id,
+                )
             )
         return run
     run = by_number(session=session, portfolio_id=portfolio.id, number=number)
     if run is None:
-        raise NotFound(f"Portfolio {portfolio.id} has no run {number}.")
+        raise NotFound(
+            Phrase(
+                "Portfolio %(portfolio_id)s has no run %(number)s.",
+                portfolio_id=portfolio.id,
+                number=number,
+            )
+        )
     if run.status is RunStatus.failed:
         raise BriefingNotReady(
-            f"Run {number} failed ({run.error or 'no detail'}); start a new screening."
+            Phrase(
+                "Run %(number)s failed (%(error)s); start a new screening.",
+                number=number,
+                error=run.error or Phrase("no detail"),
+            )
         )
     if run.status is not RunStatus.succeeded:
         raise BriefingNotReady(
-            f"Run {number} is still {run.status}; follow it at /api/v1/jobs/{run.job_id}."
+            Phrase(
+                "Run %(number)s is still %(status)s; follow it at /api/v1/jobs/%(job_id)s.",
+                number=number,
+                status=run.status,
+                job_id=run.job_id,
+            )
         )
     return run

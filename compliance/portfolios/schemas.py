@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from compliance.phrases import Worded
 from compliance.portfolios.models import PortfolioStatus, Resolution, RunStatus
 
 
@@ -65,8 +66,8 @@ class PortfolioProblemPublic(BaseModel):
     column: str
     cell: str
     value: str
-    problem: str
-    fix: str
+    problem: Worded
+    fix: Worded
 
 
 class RunSummary(BaseModel):

@@ -26,10 +26,16 @@ from compliance.accounts.actor import Actor
 from compliance.accounts.models import Organisation
 from compliance.api import PREFIX, job_url
 from compliance.audit import service as audit
-from compliance.datasets import DatasetInvalid, DatasetRefused, UploadLimits, screen_file
+from compliance.datasets import (
+    DatasetInvalid,
+    DatasetRefused,
+    UploadLimits,
+    screen_file,
+)
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.jobs import service as job_service
 from compliance.pagination import paginate
+from compliance.phrases import Phrase, restored
 from compliance.portfolios import runs
 from compliance.portfolios.models import (
     HoldingMapping,
@@ -117,7 +123,12 @@ def get_own(*, session: Session, actor: Actor | None, portfolio_id: int, action:
         )
     ).first()
     if portfolio is None:
-        raise NotFound(f"There is no portfolio {portfolio_id} that you can see.")
+        raise NotFound(
+            Phrase(
+                "There is no portfolio %(portfolio_id)s that you can see.",
+                portfolio_id=portfolio_id,
+            )
+        )
     policy.require(actor, action, portfolio)
     return portfolio
 
@@ -182,6 +193,7 @@ def holding_public(holding: PortfolioHolding, names: Mapping[int, str]) -> Holdi
 
 
 def problems_of(portfolio: Portfolio) -> list[PortfolioProblemPublic]:
+    """The kept problems, their texts as phrases again (a page words them in its language)."""
     return [
         PortfolioProblemPublic(
             sheet=problem["sheet"],
@@ -189,8 +201,8 @@ def problems_of(portfolio: Portfolio) -> list[PortfolioProblemPublic]:
             column=problem["column"],
             cell=f"{problem['column_letter']}{problem['row']}",
             value=problem["value"],
-            problem=problem["problem"],
-            fix=problem["fix"],
+            problem=restored(problem["problem"]),
+            fix=restored(problem["fix"]),
         )
         for problem in portfolio.problems or []
     ]
@@ -233,20 +245,38 @@ def public(*, session: Session, portfolio: Portfolio) -> PortfolioPublic:
 def fixit_report(*, store: FileStore, portfolio: Portfolio) -> bytes:
     """The fix-it workbook of the last upload, or a 404 saying why there is none."""
     if portfolio.status is not PortfolioStatus.invalid or not portfolio.fixit_file:
-        reason = {
-            PortfolioStatus.validating: "its last upload is still being checked",
-            PortfolioStatus.ready: "its last upload was accepted",
-            PortfolioStatus.refused: "its last upload was refused as a whole, with nothing to "
-            "mark in it",
-            PortfolioStatus.invalid: "the workbook is no longer kept",
-        }[portfolio.status]
-        raise NotFound(f"There is no fix-it workbook for portfolio {portfolio.id}: {reason}.")
+        why = {
+            PortfolioStatus.validating: Phrase(
+                "There is no fix-it workbook for portfolio %(portfolio_id)s: its last upload is "
+                "still being checked.",
+                portfolio_id=portfolio.id,
+            ),
+            PortfolioStatus.ready: Phrase(
+                "There is no fix-it workbook for portfolio %(portfolio_id)s: its last upload was "
+                "accepted.",
+                portfolio_id=portfolio.id,
+            ),
+            PortfolioStatus.refused: Phrase(
+                "There is no fix-it workbook for portfolio %(portfolio_id)s: its last upload was "
+                "refused as a whole, with nothing to mark in it.",
+                portfolio_id=portfolio.id,
+            ),
+            PortfolioStatus.invalid: Phrase(
+                "There is no fix-it workbook for portfolio %(portfolio_id)s: the workbook is no "
+                "longer kept.",
+                portfolio_id=portfolio.id,
+            ),
+        }
+        raise NotFound(why[portfolio.status])
     try:
         return store.read(portfolio.fixit_file)
     except FileNotFoundError as exc:
         raise NotFound(
-            f"The fix-it workbook of portfolio {portfolio.id} is no longer on the server; upload "
-            "the file again to get a new one."
+            Phrase(
+                "The fix-it workbook of portfolio %(portfolio_id)s is no longer on the server; "
+                "upload the file again to get a new one.",
+                portfolio_id=portfolio.id,
+            )
         ) from exc
 
 
@@ -282,7 +312,7 @@ def receive(
     try:
         screen_file(data, filename=filename, limits=settings.limits)
     except DatasetRefused as exc:
-        raise PortfolioFileRefused(str(exc)) from exc
+        raise PortfolioFileRefused(exc.detail) from exc
     sha256 = hashlib.sha256(data).hexdigest()
     if portfolio is None:
         portfolio = Portfolio(
@@ -361,7 +391,7 @@ def _keep_problems(
     report_sha256 = hashlib.sha256(report).hexdigest()
     store.write(report_sha256, report)
     _reset_outcome(portfolio, PortfolioStatus.invalid)
-    portfolio.problems = [problem.model_dump() for problem in exc.problems]
+    portfolio.problems = [problem.as_json() for problem in exc.problems]
     portfolio.problem_total = exc.total
     portfolio.fixit_file = report_sha256
     portfolio.updated_at = now
@@ -440,15 +470,15 @@ def import_upload(
     try:
         data = store.read(portfolio.file_sha256)
     except FileNotFoundError as exc:
-        detail = "The uploaded file is no longer on the server; upload it again."
+        detail = Phrase("The uploaded file is no longer on the server; upload it again.")
         _refuse(session=session, actor=actor, portfolio=portfolio, detail=detail, now=now)
         raise PortfolioFileRefused(detail) from exc
     progress(5)
     try:
         clean = _validate(data, filename=portfolio.filename, settings=settings)
     except DatasetRefused as exc:
-        _refuse(session=session, actor=actor, portfolio=portfolio, detail=str(exc), now=now)
-        raise PortfolioFileRefused(str(exc)) from exc
+        _refuse(session=session, actor=actor, portfolio=portfolio, detail=exc.detail, now=now)
+        raise PortfolioFileRefused(exc.detail) from exc
     except DatasetInvalid as exc:
         _keep_problems(
             session=session,
@@ -554,8 +584,12 @@ def get_holding(*, session: Session, portfolio: Portfolio, position: int) -> Por
     ).first()
     if holding is None:
         raise NotFound(
-            f"Portfolio {portfolio.id} has no holding on row {position}; the positions are the "
-            "row numbers of the uploaded sheet."
+            Phrase(
+                "Portfolio %(portfolio_id)s has no holding on row %(position)s; the positions are "
+                "the row numbers of the uploaded sheet.",
+                portfolio_id=portfolio.id,
+                position=position,
+            )
         )
     return holding
 
@@ -564,8 +598,13 @@ def resolvable_organisation(*, session: Session, organisation_id: int) -> Organi
     organisation = session.get(Organisation, organisation_id)
     if organisation is None or organisation.kind not in RESOLVABLE_KINDS:
         raise InvalidInput(
-            f"No company or financial institution has the id {organisation_id}.",
-            errors=[ProblemDetail(pointer="/organisation_id", detail="unknown organisation")],
+            Phrase(
+                "No company or financial institution has the id %(organisation_id)s.",
+                organisation_id=organisation_id,
+            ),
+            errors=[
+                ProblemDetail(pointer="/organisation_id", detail=Phrase("unknown organisation"))
+            ],
         )
     return organisation
 

@@ -12,6 +12,7 @@ from compliance.api.files import file_store
 from compliance.clock import now
 from compliance.errors import NotFound, Problem
 from compliance.jobs.registry import JobContext, task
+from compliance.phrases import Phrase
 from compliance.portfolios import service as portfolio_service
 from compliance.portfolios.models import Portfolio
 
@@ -25,7 +26,9 @@ def import_portfolio(context: JobContext, *, portfolio_id: int, file_sha256: str
     session = context.session
     portfolio = session.get(Portfolio, portfolio_id)
     if portfolio is None:
-        raise NotFound(f"Portfolio {portfolio_id} does not exist any more.")
+        raise NotFound(
+            Phrase("Portfolio %(portfolio_id)s does not exist any more.", portfolio_id=portfolio_id)
+        )
     try:
         return portfolio_service.import_upload(
             session=session,

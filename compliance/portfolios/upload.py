@@ -46,6 +46,7 @@ from compliance.datasets.reading import (
 )
 from compliance.datasets.upload import note_formula_cells
 from compliance.matching import normalise_name
+from compliance.phrases import Phrase
 from questionnaires.workbook_reader import WorkbookRefused, open_untrusted_xlsx
 from reports.fixit_workbook import fixit_from_rows, fixit_from_xlsx
 
@@ -230,53 +231,72 @@ PORTFOLIO_RULES: dict[str, Rule] = {
     "too_long": RULES["too_long"],
     "unknown_country": RULES["unknown_country"],
     "invalid_isin": Rule(
-        "'{value}' is not a valid ISIN.",
-        "An ISIN has 12 characters: a two-letter country code, nine letters or digits and a "
-        "check digit (ISO 6166), e.g. US0378331005. Copy it from your custodian's or the "
-        "exchange's record rather than typing it, or leave the cell empty.",
+        Phrase("'%(value)s' is not a valid ISIN."),
+        Phrase(
+            "An ISIN has 12 characters: a two-letter country code, nine letters or digits and a "
+            "check digit (ISO 6166), e.g. US0378331005. Copy it from your custodian's or the "
+            "exchange's record rather than typing it, or leave the cell empty."
+        ),
     ),
     "invalid_lei": RULES["invalid_lei"],
     "not_a_number": Rule(
-        "'{value}' is not a number.",
-        "Write a plain number such as 2.5, 2,5 or 2.5% (weights) or 1250000 (market values), "
-        "without words or currency codes.",
+        Phrase("'%(value)s' is not a number."),
+        Phrase(
+            "Write a plain number such as 2.5, 2,5 or 2.5% (weights) or 1250000 (market values), "
+            "without words or currency codes."
+        ),
     ),
     "negative_weight": Rule(
-        "The weight cannot be negative.",
-        "Give the holding's share of the portfolio as 0 or more; short positions are not screened.",
+        Phrase("The weight cannot be negative."),
+        Phrase(
+            "Give the holding's share of the portfolio as 0 or more; short positions are not "
+            "screened."
+        ),
     ),
     "weight_over_100": Rule(
-        "The weight {value} is more than 100%.",
-        "Write the weight as a percentage of the portfolio between 0 and 100.",
+        Phrase("The weight %(value)s is more than 100%%."),
+        Phrase("Write the weight as a percentage of the portfolio between 0 and 100."),
     ),
     "not_positive": Rule(
-        "{column} must be more than 0.",
-        "Give the holding's market value as a positive amount, or remove the row if the "
-        "position is closed.",
+        Phrase("%(column)s must be more than 0."),
+        Phrase(
+            "Give the holding's market value as a positive amount, or remove the row if the "
+            "position is closed."
+        ),
     ),
     "weight_missing": Rule(
-        "The weight is empty, but other holdings have one.",
-        "Give every holding its weight in percent, or empty the whole weight column and give "
-        "market values instead.",
+        Phrase("The weight is empty, but other holdings have one."),
+        Phrase(
+            "Give every holding its weight in percent, or empty the whole weight column and give "
+            "market values instead."
+        ),
     ),
     "market_value_missing": Rule(
-        "The market value is empty, and the file gives no weights.",
-        "Give every holding its market value, or add a weight column with each holding's "
-        "percentage of the portfolio.",
+        Phrase("The market value is empty, and the file gives no weights."),
+        Phrase(
+            "Give every holding its market value, or add a weight column with each holding's "
+            "percentage of the portfolio."
+        ),
     ),
     "duplicate_isin": Rule(
-        "Rows {other_row} and {row} have the same ISIN.",
-        "Keep one row per security (add their weights or values together), or correct the ISIN.",
+        Phrase("Rows %(other_row)s and %(row)s have the same ISIN."),
+        Phrase(
+            "Keep one row per security (add their weights or values together), or correct the ISIN."
+        ),
     ),
     "duplicate_lei": Rule(
-        "Rows {other_row} and {row} have the same LEI and no ISINs telling them apart.",
-        "Keep one row per holding (add their weights or values together), or give each row the "
-        "ISIN of its security if they are different securities of one issuer.",
+        Phrase("Rows %(other_row)s and %(row)s have the same LEI and no ISINs telling them apart."),
+        Phrase(
+            "Keep one row per holding (add their weights or values together), or give each row "
+            "the ISIN of its security if they are different securities of one issuer."
+        ),
     ),
     "duplicate_name": Rule(
-        "Rows {other_row} and {row} name the same holding in the same country.",
-        "Keep one row per holding (add their weights or values together), or give each row the "
-        "ISIN of its security if they are different securities.",
+        Phrase("Rows %(other_row)s and %(row)s name the same holding in the same country."),
+        Phrase(
+            "Keep one row per holding (add their weights or values together), or give each row "
+            "the ISIN of its security if they are different securities."
+        ),
     ),
 }
 
@@ -423,10 +443,18 @@ def _require_weight_or_value(layout: ColumnLayout, table: SourceTable) -> None:
         return
     weight, value = SPEC.field("weight"), SPEC.field("market_value")
     raise DatasetRefused(
-        f"The header row (row {table.header_row} of '{table.sheet}') has no column for the "
-        f"weight ('{weight.label}', e.g. {', '.join(weight.headers[2:5])}) nor for the market "
-        f"value ('{value.label}', e.g. {', '.join(value.headers[2:5])}). Add one of them "
-        "(both are fine) and upload the file again."
+        Phrase(
+            "The header row (row %(row)s of '%(sheet)s') has no column for the weight "
+            "('%(weight_header)s', e.g. %(weight_examples)s) nor for the market value "
+            "('%(value_header)s', e.g. %(value_examples)s). Add one of them (both are fine) and "
+            "upload the file again.",
+            row=table.header_row,
+            sheet=table.sheet,
+            weight_header=weight.label,
+            weight_examples=", ".join(weight.headers[2:5]),
+            value_header=value.label,
+            value_examples=", ".join(value.headers[2:5]),
+        )
     )
 
 
@@ -551,9 +579,15 @@ def _weights_total_problem(
         column=header,
         column_letter=get_column_letter(column + 1),
         value=f"{total:.2f}%",
-        problem=f"The weights add up to {total:.2f}%, not 100% (±{tolerance:g} point).",
-        fix="Correct the weights so that they add up to 100%; or empty the weight column and "
-        "give market values, from which the weights are computed.",
+        problem=Phrase(
+            "The weights add up to %(total)s%%, not 100%% (±%(tolerance)s point).",
+            total=format(total, ".2f"),
+            tolerance=format(tolerance, "g"),
+        ),
+        fix=Phrase(
+            "Correct the weights so that they add up to 100%; or empty the weight column and "
+            "give market values, from which the weights are computed."
+        ),
     )
 
 

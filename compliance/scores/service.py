@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from compliance.assessments import service as assessment_service
 from compliance.assessments.models import Assessment, AssessmentStatus, EvidenceReview
 from compliance.errors import Conflict
+from compliance.phrases import Phrase
 from compliance.screening import facts as screening_facts
 from compliance.transparency import service as log_service
 from compliance.transparency.models import LogEntry, LogEntryKind
@@ -118,10 +119,20 @@ def score_assessment(*, session: Session, assessment: Assessment, as_of: date) -
     questionnaire's options by their English labels, as a person reads them."""
     facts = assessment_facts(session=session, assessment=assessment)
     labels = option_labels(assessment_service.questionnaire_of(assessment))
+    methodology = rules()
     try:
-        return score(facts, rules(), as_of, option_labels=labels)
+        return score(facts, methodology, as_of, option_labels=labels)
     except NoRulesForQuestionnaire as exc:
-        raise Conflict(str(exc)) from exc
+        # scoring's own message, worded here as a phrase (scoring cannot know about pages)
+        raise Conflict(
+            Phrase(
+                "Methodology %(methodology)s %(version)s has no rules for questionnaire "
+                "%(questionnaire)s; publish a methodology version that covers it.",
+                methodology=methodology.id,
+                version=methodology.version,
+                questionnaire=facts.questionnaire,
+            )
+        ) from exc
 
 
 def publish_methodology(*, session: Session, now: datetime) -> LogEntry | None:

@@ -19,6 +19,7 @@ from compliance.accounts.actor import Actor
 from compliance.accounts.models import Organisation
 from compliance.errors import InvalidInput, ProblemDetail
 from compliance.incidents import service as incident_service
+from compliance.phrases import Phrase
 from compliance.screening.entities import SCREENED_KINDS
 from compliance.screening.models import (
     EntityKind,
@@ -58,7 +59,7 @@ def resolve(*, session: Session, request: ScreeningRequest) -> list[PostedEntity
                 problems.append(
                     ProblemDetail(
                         pointer=f"/entities/{position}/organisation_id",
-                        detail="no company or financial institution has this id",
+                        detail=Phrase("no company or financial institution has this id"),
                     )
                 )
                 continue
@@ -75,12 +76,13 @@ def resolve(*, session: Session, request: ScreeningRequest) -> list[PostedEntity
                 sector=source.sector,
             )
         except matching.InvalidScreeningInput as exc:
-            problems.append(ProblemDetail(pointer=f"/entities/{position}", detail=str(exc)))
+            reason = exc.args[0] if exc.args else str(exc)  # str(exc) would drop the Phrase
+            problems.append(ProblemDetail(pointer=f"/entities/{position}", detail=reason))
             continue
         posted.append(PostedEntity(entity, organisation.id if organisation else None))
     if problems:
         raise InvalidInput(
-            "Some entities cannot be screened as given; see `errors`.", errors=problems
+            Phrase("Some entities cannot be screened as given; see `errors`."), errors=problems
         )
     return posted
 

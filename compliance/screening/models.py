@@ -25,6 +25,7 @@ from compliance.clock import now
 from compliance.db import enum_column, utc_column
 from compliance.incidents.models import IncidentPublic
 from compliance.outbound import PublicLink
+from compliance.phrases import Phrase
 from scoring import ResponseLevel
 
 
@@ -87,6 +88,9 @@ class Match(SQLModel, table=True):
     score: int
     suggested: bool
     explanation: str = Field(sa_type=sa.Text)
+    # The explanation's `Phrase.as_json()`, so pages word it in their language; None on rows
+    # screened before it was kept (they show `explanation`, in English).
+    explanation_terms: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     path: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     status: MatchStatus = Field(
         default=MatchStatus.suggested, sa_type=enum_column(MatchStatus), index=True
@@ -323,6 +327,21 @@ class MatchPublic(BaseModel):
     response: MatchResponsePublic | None
     found_at: datetime
     updated_at: datetime
+
+
+class MatchCard(MatchPublic):
+    """A match as a web page shows it: also the terms of its explanation, to word it in the
+    page's language. Never an API answer, which keeps `explanation` in English."""
+
+    explanation_terms: dict[str, Any] | None = None
+
+    @property
+    def explanation_phrase(self) -> str:
+        """The explanation as a `Phrase` for the `localized` filter; the English text on rows
+        kept without terms."""
+        if self.explanation_terms is None:
+            return self.explanation
+        return Phrase.from_json(self.explanation_terms)
 
 
 class MatchPage(BaseModel):

@@ -44,7 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from compliance import matching
+from compliance import db, matching
 from compliance.incidents import service as incident_service
 from compliance.incidents.models import Incident, IncidentVersion
 from compliance.incidents.service import IncidentMatchingFacts
@@ -163,10 +163,6 @@ def plan_periodic(
     return RunScope.changed, last.started_at - overlap
 
 
-def _lock(session: Session) -> None:
-    """Runs that overlap would race on the same pairs; the second waits for the first."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
 def _count(session: Session, changed_since: datetime | None, incident_ids: list[int] | None) -> int:
@@ -276,6 +272,7 @@ def _store_batch(
             "score": match.score,
             "suggested": match.suggested,
             "explanation": match.explanation,
+            "explanation_terms": match.explanation.as_json(),
             "path": path_json(match.path),
             "status": status,
             "active": True,
@@ -332,7 +329,9 @@ def rescreen(
     """Screen the incidents of `scope` against the index and store the matches; the caller
     commits. `changed_since` and `incident_ids` narrow the incidents as in
     `incidents.service.iter_matching_facts`."""
-    _lock(session)
+    # Runs that overlap would race on the same pairs (the second inserting what the first
+    # just inserted): the second waits for the first, on SQLite as on PostgreSQL.
+    db.serialise_writes(session, key=_LOCK_KEY)
     key = fingerprint_key(session=session)
     wanted = sorted(set(incident_ids)) if incident_ids is not None else None
     total = max(1, _count(session, changed_since, wanted))

@@ -30,11 +30,13 @@ from compliance.certificates import service as certificate_service
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.incidents.models import Incident, IncidentPublic, IncidentRecord, IncidentVersion
 from compliance.pagination import Page, paginate
+from compliance.phrases import Phrase
 from compliance.screening.entities import SCREENED_KINDS
 from compliance.screening.facts import response_levels
 from compliance.screening.models import (
     EntityKind,
     Match,
+    MatchCard,
     MatchDecision,
     MatchPublic,
     MatchResponse,
@@ -140,7 +142,9 @@ def list_page(
 def get_visible(*, session: Session, actor: Actor | None, match_id: int) -> MatchRow:
     row = session.execute(_rows().where(Match.id == match_id, visible_to(actor))).first()
     if row is None:
-        raise NotFound(f"There is no match {match_id} that you can see.")
+        raise NotFound(
+            Phrase("There is no match %(match_id)s that you can see.", match_id=match_id)
+        )
     return MatchRow(*row)
 
 
@@ -210,6 +214,13 @@ def match_public(row: MatchRow, actor: Actor | None) -> MatchPublic:
         response=response_public(row.response),
         found_at=match.found_at,
         updated_at=match.updated_at,
+    )
+
+
+def match_card(row: MatchRow, actor: Actor | None) -> MatchCard:
+    """The match as a web page shows it: its public view and its explanation's terms."""
+    return MatchCard(
+        **dict(match_public(row, actor)), explanation_terms=row.match.explanation_terms
     )
 
 
@@ -326,15 +337,17 @@ def _check_evidence(session: Session, actor: Actor, response_in: MatchResponseIn
     problems = [
         ProblemDetail(
             pointer=f"/evidence/{position}/evidence_id",
-            detail="not an evidence item of your organisation's assessments",
+            detail=Phrase("not an evidence item of your organisation's assessments"),
         )
         for position, item in enumerate(response_in.evidence)
         if item.evidence_id is not None and item.evidence_id not in own
     ]
     if problems:
         raise InvalidInput(
-            "Some evidence ids are not evidence of your assessments; attach the item to your "
-            "assessment first, or give a link.",
+            Phrase(
+                "Some evidence ids are not evidence of your assessments; attach the item to your "
+                "assessment first, or give a link."
+            ),
             errors=problems,
         )
 

@@ -23,6 +23,7 @@ from compliance.credentials.timestamps import parse_datetime_stamp, to_datetime_
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.incidents.content import ProtectedContent
 from compliance.incidents.mapping import PROTECTED_FIELDS
+from compliance.phrases import Phrase
 from compliance.transparency import merkle
 from compliance.transparency.db_store import SqlNodeStore, leaf_count_subquery
 from compliance.transparency.models import (
@@ -158,11 +159,19 @@ def entry_range(*, session: Session, start: int, end: int | None) -> EntryRange:
     size = tree_size(session=session)
     if start > size:
         raise OutOfRange(
-            f"start is {start} but the log holds {size} entries (indices 0 to {size - 1})",
+            Phrase(
+                "start is %(start)s but the log holds %(size)s entries (indices 0 to %(last)s)",
+                start=start,
+                size=size,
+                last=size - 1,
+            ),
             parameter="start",
         )
     if end is not None and end < start:
-        raise OutOfRange(f"end ({end}) is before start ({start})", parameter="end")
+        raise OutOfRange(
+            Phrase("end (%(end)s) is before start (%(start)s)", end=end, start=start),
+            parameter="end",
+        )
     last = min(size, start + MAX_PAGE, size if end is None else end)
     rows = session.exec(
         select(LogEntry)
@@ -197,8 +206,12 @@ def index_of_leaf(*, session: Session, leaf_hash: bytes, tree_size: int) -> int:
     ).scalar_one()
     if index is None:
         raise NotFound(
-            f"no entry among the first {tree_size} has the leaf hash {leaf_hash.hex()}; "
-            "check the hash (SHA-256 of 0x00 followed by the entry's canonical JSON)"
+            Phrase(
+                "no entry among the first %(tree_size)s has the leaf hash %(leaf_hash)s; check "
+                "the hash (SHA-256 of 0x00 followed by the entry's canonical JSON)",
+                tree_size=tree_size,
+                leaf_hash=leaf_hash.hex(),
+            )
         )
     return index
 
@@ -209,8 +222,13 @@ def inclusion(*, session: Session, index: int, tree_size: int) -> InclusionProof
     _check_tree_size(store.leaf_count(), tree_size, parameter="tree_size")
     if not 0 <= index < tree_size:
         raise OutOfRange(
-            f"index {index} is not in a tree of {tree_size} entries (indices 0 to "
-            f"{tree_size - 1}); ask for a larger tree_size",
+            Phrase(
+                "index %(index)s is not in a tree of %(tree_size)s entries (indices 0 to "
+                "%(last)s); ask for a larger tree_size",
+                index=index,
+                tree_size=tree_size,
+                last=tree_size - 1,
+            ),
             parameter="index",
         )
     path = merkle.inclusion_proof(store, index, tree_size)
@@ -224,8 +242,12 @@ def consistency(*, session: Session, first: int, second: int) -> ConsistencyProo
     _check_tree_size(store.leaf_count(), second, parameter="second")
     if first > second:
         raise OutOfRange(
-            f"first ({first}) is larger than second ({second}); a log only grows, so ask for "
-            "the smaller size first",
+            Phrase(
+                "first (%(first)s) is larger than second (%(second)s); a log only grows, so ask "
+                "for the smaller size first",
+                first=first,
+                second=second,
+            ),
             parameter="first",
         )
     return ConsistencyProof(
@@ -236,8 +258,13 @@ def consistency(*, session: Session, first: int, second: int) -> ConsistencyProo
 def _check_tree_size(size: int, requested: int, *, parameter: str) -> None:
     if requested > size:
         raise OutOfRange(
-            f"{parameter} is {requested} but the log holds {size} entries; use a size from a "
-            "signed tree head (GET /api/v1/log/head)",
+            Phrase(
+                "%(parameter)s is %(requested)s but the log holds %(size)s entries; use a size "
+                "from a signed tree head (GET /api/v1/log/head)",
+                parameter=parameter,
+                requested=requested,
+                size=size,
+            ),
             parameter=parameter,
         )
 

@@ -29,8 +29,10 @@ from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.incidents.models import Incident, IncidentPublic, IncidentRecord, IncidentVersion
 from compliance.notifications import service as notifications
 from compliance.pagination import Page, paginate
+from compliance.phrases import Phrase
 from compliance.portfolios.models import Portfolio, PortfolioHolding
 from compliance.watchlist.models import Alert, AlertKind, Watch, WatchAdded, WatchPublic
+from compliance.watchlist.summaries import alert_summary
 from compliance.webhooks import service as webhook_service
 
 WATCHABLE = (OrganisationKind.company, OrganisationKind.financial_institution)
@@ -114,15 +116,22 @@ def add(
     for index, organisation_id in enumerate(organisation_ids):
         organisation = found.get(organisation_id)
         if organisation is None:
-            detail = f"There is no organisation {organisation_id}."
+            detail = Phrase(
+                "There is no organisation %(organisation_id)s.", organisation_id=organisation_id
+            )
         elif organisation.kind not in WATCHABLE:
-            detail = f"{organisation.name} is not a company or a financial institution."
+            detail = Phrase(
+                "%(name)s is not a company or a financial institution.", name=organisation.name
+            )
         else:
             continue
         problems.append(ProblemDetail(pointer=f"/organisation_ids/{index}", detail=detail))
     if problems:
         raise InvalidInput(
-            f"{len(problems)} of the organisations cannot be watched; nothing was added.",
+            Phrase(
+                "%(count)s of the organisations cannot be watched; nothing was added.",
+                count=len(problems),
+            ),
             errors=problems,
         )
     watched = set(
@@ -172,7 +181,12 @@ def remove(*, session: Session, actor: Actor, organisation_id: int, now: datetim
         )
     ).first()
     if watch is None:
-        raise NotFound(f"You do not watch organisation {organisation_id}.")
+        raise NotFound(
+            Phrase(
+                "You do not watch organisation %(organisation_id)s.",
+                organisation_id=organisation_id,
+            )
+        )
     session.delete(watch)
     audit.record(
         session=session,
@@ -195,7 +209,12 @@ def watch_portfolio(
         )
     ).first()
     if portfolio is None:
-        raise NotFound(f"There is no portfolio {portfolio_id} that you can see.")
+        raise NotFound(
+            Phrase(
+                "There is no portfolio %(portfolio_id)s that you can see.",
+                portfolio_id=portfolio_id,
+            )
+        )
     organisation_ids = session.exec(
         select(PortfolioHolding.organisation_id)
         .where(
@@ -206,8 +225,11 @@ def watch_portfolio(
     ).all()
     if not organisation_ids:
         raise InvalidInput(
-            f"No holding of portfolio {portfolio.name!r} is resolved to a known organisation "
-            "yet; map the holdings first."
+            Phrase(
+                "No holding of portfolio %(name)s is resolved to a known organisation yet; map "
+                "the holdings first.",
+                name=repr(portfolio.name),
+            )
         )
     return add(
         session=session,
@@ -261,7 +283,6 @@ def raise_alert(
     session: Session,
     organisation_id: int,
     kind: AlertKind,
-    summary: str,
     payload: dict[str, Any],
     now: datetime,
 ) -> list[Alert]:
@@ -271,6 +292,7 @@ def raise_alert(
     if not investors:
         return []
     organisation = session.get(Organisation, organisation_id)
+    summary = alert_summary(kind, payload, organisation.name)
     alerts = []
     for investor_id in investors:
         alert = Alert(
@@ -330,13 +352,10 @@ def certificate_changed(
     events = [(issued, AlertKind.certificate_issued)] if issued is not None else []
     events += [(c, CERTIFICATE_KINDS[CertificateStatus(c.status)]) for c in changed]
     for certificate, kind in events:
-        verb = kind.value.split(".", 1)[1]
         raise_alert(
             session=session,
             organisation_id=certificate.organisation_id,
             kind=kind,
-            summary=f"Certificate {certificate.cert_id} of {certificate.organisation_name} "
-            f"was {verb}.",
             payload=_certificate_payload(certificate),
             now=now,
         )
@@ -373,7 +392,6 @@ def match_confirmed(*, session: Session, match: Any, now: datetime) -> None:
         session=session,
         organisation_id=match.organisation_id,
         kind=AlertKind.incident_confirmed,
-        summary=f"Incident {incident.ref} was confirmed as linked to a watched organisation.",
         payload={
             "incident": facts,
             "linked_through": str(match.entity_kind),
@@ -392,7 +410,6 @@ def challenge_admitted(*, session: Session, challenge: Any, now: datetime) -> No
         session=session,
         organisation_id=challenge.organisation_id,
         kind=AlertKind.challenge_admitted,
-        summary=f"A challenge against certificate {certificate.cert_id} was admitted.",
         payload={
             "case_number": challenge.case_number,
             "cert_id": certificate.cert_id,

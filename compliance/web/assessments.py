@@ -17,8 +17,10 @@ from compliance.assessments.models import EDITABLE, Assessment, AssessmentCreate
 from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.jobs.models import Job, JobStatus
+from compliance.pagination import page_size
 from compliance.web import bp, i18n, login_required
 from compliance.web.forms import ConfirmForm
+from compliance.web.terms import localized
 from questionnaires.model import AnswerType
 from questionnaires.view import QuestionnaireView, QuestionView, localize
 from questionnaires.visibility import visible_question_ids
@@ -40,10 +42,16 @@ def _view(assessment: Assessment) -> QuestionnaireView:
 def assessments():
     actor = current_actor()
     policy.require(actor, "assessment.list")
-    rows = assessment_service.list_visible(session=db.session(), actor=actor)
+    page = assessment_service.page_visible(
+        session=db.session(),
+        actor=actor,
+        limit=page_size(request.args.get("limit", type=int), current_app.config),
+        cursor=request.args.get("cursor"),
+    )
     return render_template(
         "assessments/list.html",
-        assessments=rows,
+        assessments=page.items,
+        next_cursor=page.next_cursor,
         form=ConfirmForm(),
         can_start=policy.allowed(actor, "assessment.create"),
     )
@@ -122,7 +130,9 @@ def assessment_section(assessment_id: int, section_id: str):
         except InvalidInput as exc:
             session.rollback()
             problems = {
-                e.pointer.removeprefix("/answers/"): e.detail for e in exc.errors if e.pointer
+                e.pointer.removeprefix("/answers/"): localized(e.detail)
+                for e in exc.errors
+                if e.pointer
             }
         else:
             session.commit()
@@ -215,7 +225,7 @@ def add_evidence(assessment_id: int):
             )
     except InvalidInput as exc:
         session.rollback()
-        flash(gettext("Evidence not added: %(detail)s", detail=exc.detail))
+        flash(gettext("Evidence not added: %(detail)s", detail=localized(exc.detail)))
         return assessment(item.id), exc.status  # the page at once, saying what was refused
     else:
         session.commit()
@@ -243,7 +253,7 @@ def import_workbook(assessment_id: int):
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(gettext("Workbook not imported: %(detail)s", detail=exc.detail))
+        flash(gettext("Workbook not imported: %(detail)s", detail=localized(exc.detail)))
         return assessment(item.id), exc.status  # the page at once, saying what was refused
     session.commit()
     flash(
@@ -301,7 +311,7 @@ def submit_assessment(assessment_id: int):
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(gettext("Not submitted: %(detail)s", detail=exc.detail))
+        flash(gettext("Not submitted: %(detail)s", detail=localized(exc.detail)))
     else:
         session.commit()
         flash(gettext("Submitted. The reviewers will check your answers and evidence."))

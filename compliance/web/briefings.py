@@ -29,7 +29,7 @@ from compliance.portfolios.models import PortfolioRun, RunStatus
 from compliance.portfolios.run_tasks import stored_briefing
 from compliance.storage import FileStore
 from compliance.web import login_required
-from compliance.web.i18n import language
+from compliance.web.i18n import language, localized
 from compliance.web.portfolios import progress_of
 from reports.briefing_texts import localize
 
@@ -89,7 +89,7 @@ def briefing(portfolio_id: int):
     try:
         shown = runs.finished_run(session=session, portfolio=portfolio, number=number)
     except runs.BriefingNotReady as exc:
-        not_ready = exc.detail
+        not_ready = localized(exc.detail)
     data = stored_briefing(shown) if shown is not None else None
     holdings: list[dict[str, Any]] = []
     options: dict[str, list[str]] = {"tier": [], "country": [], "sector": []}

@@ -27,7 +27,7 @@ from compliance.errors import Conflict, InvalidInput
 from compliance.pagination import page_size
 from compliance.scores import service as score_service
 from compliance.web.i18n import LANGUAGES, language
-from compliance.web.terms import term
+from compliance.web.terms import localized, term
 from reports.certificate_texts import scope_lines
 from scoring import Tier
 
@@ -148,7 +148,7 @@ def change_status(cert_id: str):
         )
     except Conflict as exc:
         session.rollback()
-        flash(gettext("Status not changed: %(detail)s", detail=exc.detail))
+        flash(gettext("Status not changed: %(detail)s", detail=localized(exc.detail)))
     else:
         session.commit()
         flash(
@@ -179,9 +179,14 @@ def verify():
                 pasted=request.form.get("credential", "")[:MAX_JSON_BYTES],
             )
         except (UnreadableCertificate, InvalidInput) as error:
-            submission, problem = None, f"This cannot be verified: {_words(error)}."
+            submission = None
+            problem = gettext(
+                "This cannot be verified: %(reason)s.", reason=localized(error.detail)
+            )
         if submission is None and problem is None:
-            problem = "Give a certificate id, or choose its PDF or JSON file, or paste its JSON."
+            problem = gettext(
+                "Give a certificate id, or choose its PDF or JSON file, or paste its JSON."
+            )
         if submission is not None:
             session = db.session()
             report = verification.verify(
@@ -194,7 +199,3 @@ def verify():
         problem=problem,
         cert_id=request.values.get("cert_id", "")[:40],
     ), (422 if problem else 200)
-
-
-def _words(error: Exception) -> str:
-    return getattr(error, "detail", None) or str(error)

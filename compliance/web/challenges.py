@@ -36,7 +36,7 @@ from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.notifications import service as outbox
 from compliance.web import login_required
-from compliance.web.terms import term
+from compliance.web.terms import localized, term
 
 bp = Blueprint("web_challenges", __name__)
 
@@ -233,7 +233,7 @@ def file_challenge(cert_id: str):
             flash(gettext("Not filed: %(problems)s", problems=_problems(error)))
         except InvalidInput as error:
             session.rollback()
-            flash(gettext("Not filed: %(detail)s", detail=error.detail))
+            flash(gettext("Not filed: %(detail)s", detail=localized(error.detail)))
         else:
             session.commit()
             flash(
@@ -369,7 +369,7 @@ def respond(case_number: str):
         return _case_page(case_number, status=422)
     except (InvalidInput, Conflict) as error:
         session.rollback()
-        flash(gettext("Not sent: %(detail)s", detail=error.detail))
+        flash(gettext("Not sent: %(detail)s", detail=localized(error.detail)))
         return _case_page(case_number, status=error.status)
     session.commit()
     flash(gettext("Your response was recorded; the reviewers now decide."))
@@ -411,7 +411,7 @@ def decide(case_number: str):
         return _case_page(case_number, status=422)
     except Conflict as error:
         session.rollback()
-        flash(gettext("Not decided: %(detail)s", detail=error.detail))
+        flash(gettext("Not decided: %(detail)s", detail=localized(error.detail)))
         return _case_page(case_number, status=409)
     session.commit()
     flash(
@@ -464,7 +464,7 @@ def add_evidence(case_number: str):
         return _case_page(case_number, status=422)
     except (InvalidInput, Conflict) as error:
         session.rollback()
-        flash(gettext("Not added: %(detail)s", detail=error.detail))
+        flash(gettext("Not added: %(detail)s", detail=localized(error.detail)))
         return _case_page(case_number, status=error.status)
     session.commit()
     flash(gettext("Your evidence was added to the case."))

@@ -35,6 +35,7 @@ from compliance.datasets.template import accepts, template_csv, template_xlsx
 from compliance.errors import Conflict, InvalidInput
 from compliance.jobs.models import Job, JobStatus
 from compliance.web import login_required
+from compliance.web.terms import localized
 
 bp = Blueprint("web_datasets", __name__)
 UPLOAD_ENDPOINT = "web_datasets.upload"
@@ -91,7 +92,7 @@ def dataset_panel(assessment: Assessment) -> list[PanelEntry]:
 
 @bp.app_template_global()
 def dataset_column_accepts(field: Field) -> str:
-    return accepts(field)
+    return localized(accepts(field))
 
 
 def _kind(kind: str) -> DatasetKind:
@@ -138,7 +139,7 @@ def upload(assessment_id: int, kind: str):
             gettext(
                 "%(dataset)s not uploaded: %(detail)s",
                 dataset=TITLES[dataset_kind],
-                detail=exc.detail,
+                detail=localized(exc.detail),
             )
         )
         # the overview at once, with the refusal's status (no redirect hiding it)

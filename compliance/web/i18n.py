@@ -16,7 +16,7 @@ from compliance import csrf, db
 from compliance.accounts.actor import current_actor
 from compliance.web import bp
 from compliance.web.sign_in import safe_next
-from compliance.web.terms import term
+from compliance.web.terms import localized, term
 
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
@@ -80,7 +80,11 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals.update(language=language, languages=LANGUAGES)
     app.jinja_env.filters.update(
-        localdate=date_filter, localdatetime=datetime_filter, number=number_filter, term=term
+        localdate=date_filter,
+        localdatetime=datetime_filter,
+        number=number_filter,
+        term=term,
+        localized=localized,
     )
     app.after_request(vary_by_language)
     csrf.exempt(set_language)

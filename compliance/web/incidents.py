@@ -41,7 +41,7 @@ from compliance.incidents.vocabulary import (
 )
 from compliance.pagination import page_size
 from compliance.web import login_required
-from compliance.web.terms import term
+from compliance.web.terms import localized, term
 
 bp = Blueprint("web_incidents", __name__)
 
@@ -51,9 +51,9 @@ def _choices(vocabulary: Any) -> list[SelectChoice]:
 
 
 CONSENT_LABELS = {
-    ConsentBasis.informed_consent: "The people concerned gave informed consent",
-    ConsentBasis.public_source: "Everything in the record is already public",
-    ConsentBasis.legitimate_interest_protection: (
+    ConsentBasis.informed_consent: lazy_gettext("The people concerned gave informed consent"),
+    ConsentBasis.public_source: lazy_gettext("Everything in the record is already public"),
+    ConsentBasis.legitimate_interest_protection: lazy_gettext(
         "Recording it protects the people concerned (no consent could be asked safely)"
     ),
 }
@@ -110,7 +110,7 @@ class IncidentForm(FlaskForm):
     longitude = FloatField(lazy_gettext("Longitude"), validators=[Optional()])
     coordinate_precision = SelectField(
         lazy_gettext("How precise are the coordinates"),
-        choices=[SelectChoice("", "No coordinates"), *_choices(CoordinatePrecision)],
+        choices=[SelectChoice("", lazy_gettext("No coordinates")), *_choices(CoordinatePrecision)],
         default="",
     )
     location_detail = TextAreaField(lazy_gettext("Exact place (village, farm, road)"))
@@ -218,7 +218,7 @@ def _record(form: IncidentForm, incident_in: IncidentCreate, actor: Actor) -> An
             session=session, incident_in=incident_in, actor=actor, now=now()
         )
     except InvalidInput as exc:
-        form.occurred_on.errors = [exc.detail]
+        form.occurred_on.errors = [localized(exc.detail)]
         return render_template("incidents/new.html", form=form), 422
     session.commit()
     flash(

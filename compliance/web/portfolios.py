@@ -19,7 +19,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, lazy_gettext, ngettext
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
@@ -32,6 +32,7 @@ from compliance.portfolios import runs
 from compliance.portfolios import service as portfolio_service
 from compliance.portfolios.models import Portfolio, PortfolioStatus, Resolution, RunStatus
 from compliance.web import login_required
+from compliance.web.terms import localized
 
 bp = Blueprint("web_portfolios", __name__)
 UPLOAD_ENDPOINTS = ("web_portfolios.create", "web_portfolios.replace")
@@ -39,11 +40,11 @@ HOLDINGS_SHOWN = 2_000  # rows of the holdings table on the page (the API gives 
 PROBLEMS_SHOWN = 500
 ATTENTION = (Resolution.ambiguous, Resolution.unresolved)
 RESOLUTION_WORDS = {
-    Resolution.identifier: "by identifier",
-    Resolution.name: "by name",
-    Resolution.mapped: "chosen by you",
-    Resolution.ambiguous: "ambiguous",
-    Resolution.unresolved: "not found",
+    Resolution.identifier: lazy_gettext("by identifier"),
+    Resolution.name: lazy_gettext("by name"),
+    Resolution.mapped: lazy_gettext("chosen by you"),
+    Resolution.ambiguous: lazy_gettext("ambiguous"),
+    Resolution.unresolved: lazy_gettext("not found"),
 }
 
 
@@ -108,7 +109,7 @@ def _receive(portfolio: Portfolio | None):
         )
     except InvalidInput as exc:
         session.rollback()
-        flash(gettext("The file was not accepted: %(detail)s", detail=exc.detail))
+        flash(gettext("The file was not accepted: %(detail)s", detail=localized(exc.detail)))
         if portfolio is None:
             return redirect(url_for("web_portfolios.portfolios"))
         return redirect(url_for("web_portfolios.portfolio", portfolio_id=portfolio.id))
@@ -254,7 +255,7 @@ def map_holding(portfolio_id: int, position: int):
         )
     except InvalidInput as exc:
         session.rollback()
-        flash(gettext("Not saved: %(detail)s", detail=exc.detail))
+        flash(gettext("Not saved: %(detail)s", detail=localized(exc.detail)))
         return redirect(back)
     session.commit()
     also = (

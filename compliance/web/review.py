@@ -22,7 +22,7 @@ from compliance.clock import now
 from compliance.errors import Conflict, InvalidInput
 from compliance.screening import service as screening_service
 from compliance.web import i18n, login_required
-from compliance.web.terms import term
+from compliance.web.terms import localized, term
 from questionnaires.model import AnswerType
 from questionnaires.view import QuestionView, localize
 
@@ -145,7 +145,7 @@ def review(assessment_id: int):
         sections=sections,
         evidence=evidence,
         scope=issuing.scope_of(session=session, assessment_id=assessment.id),
-        matches=[screening_service.match_public(row, actor) for row in matched.items],
+        matches=[screening_service.match_card(row, actor) for row in matched.items],
         may_review=policy.allowed(actor, "match.review"),
         may_respond_to=lambda item: False,
         certificate=certificate_service.for_assessment(
@@ -180,7 +180,11 @@ def review_evidence(assessment_id: int, evidence_id: int):
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(gettext("%(ref)s not updated: %(detail)s", ref=evidence.ref, detail=exc.detail))
+        flash(
+            gettext(
+                "%(ref)s not updated: %(detail)s", ref=evidence.ref, detail=localized(exc.detail)
+            )
+        )
     else:
         session.commit()
         flash(
@@ -218,7 +222,7 @@ def decide(assessment_id: int):
         )
     except (InvalidInput, Conflict) as exc:
         session.rollback()
-        flash(gettext("Decision not recorded: %(detail)s", detail=exc.detail))
+        flash(gettext("Decision not recorded: %(detail)s", detail=localized(exc.detail)))
         return redirect(url_for("web_review.review", assessment_id=assessment_id))
     except ValueError:
         session.rollback()

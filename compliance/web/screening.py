@@ -23,6 +23,7 @@ from compliance.screening import service as screening_service
 from compliance.screening.models import MatchResponseIn, MatchStatus, ResponseStep, ReviewRequest
 from compliance.web import login_required
 from compliance.web.sign_in import safe_next
+from compliance.web.terms import localized
 
 bp = Blueprint("web_screening", __name__)
 
@@ -108,7 +109,7 @@ def matches():
         limit=page_size(request.args.get("limit", type=int), current_app.config),
         cursor=request.args.get("cursor"),
     )
-    items = [screening_service.match_public(row, actor) for row in page.items]
+    items = [screening_service.match_card(row, actor) for row in page.items]
     return render_template(
         "screening/matches.html",
         items=items,
@@ -177,7 +178,7 @@ def respond(match_id: int):
         _flash_problems(exc)
         return _back(match_id)
     except InvalidInput as exc:
-        flash(gettext("Not saved: %(detail)s", detail=exc.detail))
+        flash(gettext("Not saved: %(detail)s", detail=localized(exc.detail)))
         return _back(match_id)
     session.commit()
     flash(gettext("Your response is saved. Reviewers, investors and NGOs see it with the match."))

@@ -16,6 +16,7 @@ from compliance.clock import now
 from compliance.errors import AuthenticationRequired, TooManyAttempts
 from compliance.web import bp
 from compliance.web.forms import SignInForm
+from compliance.web.terms import localized
 
 
 def safe_next(target: str | None) -> str:
@@ -48,7 +49,7 @@ def login():
             )
         except (AuthenticationRequired, TooManyAttempts) as exc:
             db_session.commit()
-            form.password.errors.append(exc.detail)
+            form.password.errors.append(localized(exc.detail))
             status = exc.status
         else:
             audit.record(session=db_session, actor=user, action="user.signed_in", subject=user)

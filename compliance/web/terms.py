@@ -1,4 +1,5 @@
-"""Labels of the vocabularies (sectors, attacks, statuses, tiers, roles) in the page's language.
+"""Labels of the vocabularies (sectors, attacks, statuses, tiers, roles) and the messages services
+write (`Phrase`) in the page's language.
 
 The API and the stored data keep the English codes; only what a page shows is translated.
 
@@ -13,12 +14,15 @@ Labels are in sentence case; running text and table cells take them with a small
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from flask_babel import LazyString, lazy_gettext
+from flask_babel import LazyString, gettext, lazy_gettext
 
 # Lazy like lazy_gettext; under this name because `pybabel extract` knows `pgettext(context,
 # message)` among its default keywords, so the README's extraction finds these labels.
 from flask_babel import lazy_pgettext as pgettext
+
+from compliance.phrases import Phrase
 
 LABELS: dict[str | tuple[str, str], LazyString] = {
     # incidents: sector (also a holding's sector in a briefing)
@@ -86,6 +90,15 @@ LABELS: dict[str | tuple[str, str], LazyString] = {
     "informed_consent": lazy_gettext("Informed consent"),
     "public_source": lazy_gettext("Public source"),
     "legitimate_interest_protection": lazy_gettext("Legitimate interest protection"),
+    # watchlist: what an alert is about
+    "certificate.issued": lazy_gettext("Certificate issued"),
+    "certificate.suspended": lazy_gettext("Certificate suspended"),
+    "certificate.reinstated": lazy_gettext("Certificate reinstated"),
+    "certificate.revoked": lazy_gettext("Certificate revoked"),
+    "certificate.expired": lazy_gettext("Certificate expired"),
+    "certificate.superseded": lazy_gettext("Certificate superseded"),
+    "incident.confirmed": lazy_gettext("Incident confirmed"),
+    "challenge.admitted": lazy_gettext("Challenge admitted"),
     # certificates: status, and what a certifier may do to it
     "active": lazy_gettext("Active"),
     "suspended": lazy_gettext("Suspended"),
@@ -222,3 +235,11 @@ def _small_first_letter(label: str) -> str:
     if label[1:2].isupper():
         return label
     return label[:1].lower() + label[1:]
+
+
+def localized(text: Any) -> Any:
+    """A `Phrase` in the current language, parameters that are phrases included; any other
+    text as it is (names, codes, messages of other libraries)."""
+    if not isinstance(text, Phrase):
+        return text
+    return gettext(text.msgid, **{name: localized(value) for name, value in text.params.items()})

@@ -13,12 +13,15 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from compliance import db, policy
 from compliance.accounts.actor import current_actor
+from compliance.accounts.models import Organisation
 from compliance.clock import now
 from compliance.errors import InvalidInput, NotFound
 from compliance.portfolios.models import Portfolio
 from compliance.watchlist import service as watchlist_service
+from compliance.watchlist.summaries import alert_summary
 from compliance.web import login_required
 from compliance.web.forms import ConfirmForm
+from compliance.web.terms import localized
 from compliance.webhooks import service as webhook_service
 from compliance.webhooks.delivery import WebhookPolicy
 from compliance.webhooks.models import WebhookCreate
@@ -43,6 +46,14 @@ def _page(form: WebhookForm, *, new_secret: str | None = None, status: int = 200
     alerts = watchlist_service.alerts_page(
         session=session, investor_id=actor.organisation_id, limit=20, cursor=None
     )
+    shown = [row[0] for row in alerts.items]
+    names = dict(
+        session.exec(
+            select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_({alert.organisation_id for alert in shown})
+            )
+        ).all()
+    )
     portfolios = session.exec(
         select(Portfolio)
         .where(Portfolio.organisation_id == actor.organisation_id)
@@ -52,7 +63,10 @@ def _page(form: WebhookForm, *, new_secret: str | None = None, status: int = 200
         "web/watchlist.html",
         watched=watched.items,
         more_watched=watched.next_cursor is not None,
-        alerts=[row[0] for row in alerts.items],
+        alerts=[
+            (alert, alert_summary(alert.kind, alert.payload, names[alert.organisation_id]))
+            for alert in shown
+        ],
         portfolios=portfolios,
         webhooks=webhook_service.list_for(session=session, organisation_id=actor.organisation_id),
         deliveries=webhook_service.recent_deliveries(
@@ -96,7 +110,7 @@ def add_webhook():
         return _page(form, status=422)
     except InvalidInput as exc:
         session.rollback()
-        form.url.errors = [*form.url.errors, exc.detail]
+        form.url.errors = [*form.url.errors, localized(exc.detail)]
         return _page(form, status=422)
     session.commit()
     return _page(WebhookForm(formdata=None), new_secret=secret)
@@ -146,7 +160,7 @@ def watch_portfolio(portfolio_id: int):
         )
     except InvalidInput as exc:
         session.rollback()
-        flash(exc.detail)
+        flash(localized(exc.detail))
         return redirect(url_for("web_watchlist.watchlist"))
     except NotFound:
         raise

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import requests
 
 from compliance import outbound
+from compliance.phrases import Phrase
 
 SIGNATURE_HEADER = "X-HRD-Sentinel-Signature"
 TIMESTAMP_HEADER = "X-HRD-Sentinel-Timestamp"
@@ -29,16 +30,18 @@ EVENT_HEADER = "X-HRD-Sentinel-Event-Id"
 MAX_DELAY = timedelta(hours=6)
 
 
-class WebhookRefused(Exception):
+class WebhookRefused(outbound.Unreachable):
     """The webhook's address is not one this service may reach."""
 
 
-class WebhookUnresolved(Exception):
+class WebhookUnresolved(outbound.Unreachable):
     """The webhook's host name does not resolve."""
 
 
 DESTINATION = outbound.Destination(
-    noun="webhook",
+    noun=Phrase("webhook"),
+    plural=Phrase("webhooks"),
+    no_credentials=Phrase("Webhook URLs may not carry a user name or password."),
     setting_prefix="COMPLIANCE_WEBHOOKS",
     refused=WebhookRefused,
     unresolved=WebhookUnresolved,
@@ -138,6 +141,9 @@ class RequestsWebhookSender:
             SIGNATURE_HEADER: signature(secret, stamp, body),
         }
         timeout = self.policy.timeout_seconds
+        too_slow = Phrase(
+            "The receiver did not answer within %(seconds)s seconds.", seconds=format(timeout, "g")
+        )
         try:
             check_url(url, policy=self.policy, resolve=self._resolve)
             response = self._session.post(
@@ -149,17 +155,18 @@ class RequestsWebhookSender:
                 stream=True,
             )
         except (WebhookRefused, WebhookUnresolved) as exc:
-            return Attempt(False, error=str(exc))
+            return Attempt(False, error=exc.detail)
         except requests.Timeout:
-            return Attempt(False, error=f"The receiver did not answer within {timeout:g} seconds.")
+            return Attempt(False, error=too_slow)
         except requests.ConnectionError as exc:
             if "timed out" in str(exc).lower():
-                return Attempt(
-                    False, error=f"The receiver did not answer within {timeout:g} seconds."
-                )
-            return Attempt(False, error="Could not connect to the receiver.")
+                return Attempt(False, error=too_slow)
+            return Attempt(False, error=Phrase("Could not connect to the receiver."))
         except requests.RequestException as exc:
-            return Attempt(False, error=f"The request failed: {type(exc).__name__}.")
+            return Attempt(
+                False,
+                error=Phrase("The request failed: %(error)s.", error=type(exc).__name__),
+            )
         with response:
             status = response.status_code
         if 200 <= status < 300:
@@ -168,7 +175,14 @@ class RequestsWebhookSender:
             return Attempt(
                 False,
                 response_status=status,
-                error=f"The receiver answered {status} (a redirect, not followed); "
-                "register the final URL.",
+                error=Phrase(
+                    "The receiver answered %(status)s (a redirect, not followed); register the "
+                    "final URL.",
+                    status=status,
+                ),
             )
-        return Attempt(False, response_status=status, error=f"The receiver answered {status}.")
+        return Attempt(
+            False,
+            response_status=status,
+            error=Phrase("The receiver answered %(status)s.", status=status),
+        )

@@ -22,6 +22,7 @@ from compliance.accounts.models import Organisation
 from compliance.audit import service as audit
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.jobs import service as job_service
+from compliance.phrases import Phrase
 from compliance.watchlist.models import Alert
 from compliance.webhooks.delivery import (
     Attempt,
@@ -59,11 +60,11 @@ def register(
     """A new webhook and its signing secret (returned once; the caller shows it once)."""
     url = str(webhook_in.url)
     if len(url) > 2000:
-        raise _url_problem("The URL is longer than 2000 characters.")
+        raise _url_problem(Phrase("The URL is longer than 2000 characters."))
     try:
         check_url(url, policy=policy)
     except (WebhookRefused, WebhookUnresolved) as exc:
-        raise _url_problem(str(exc)) from exc
+        raise _url_problem(exc.detail) from exc
     count = session.execute(
         sa.select(sa.func.count())
         .select_from(Webhook)
@@ -71,8 +72,12 @@ def register(
     ).scalar_one()
     if count >= max_per_organisation:
         raise InvalidInput(
-            f"Your organisation has {count} webhooks, the most allowed "
-            f"({max_per_organisation}); remove one first."
+            Phrase(
+                "Your organisation has %(count)s webhooks, the most allowed (%(most)s); remove "
+                "one first.",
+                count=count,
+                most=max_per_organisation,
+            )
         )
     secret = "whsec_" + secrets.token_urlsafe(32)
     webhook = Webhook(
@@ -103,7 +108,9 @@ def get_own(*, session: Session, actor: Actor, webhook_id: int) -> Webhook:
         )
     ).first()
     if webhook is None:
-        raise NotFound(f"There is no webhook {webhook_id} that you can see.")
+        raise NotFound(
+            Phrase("There is no webhook %(webhook_id)s that you can see.", webhook_id=webhook_id)
+        )
     return webhook
 
 

@@ -298,4 +298,8 @@ def test_no_submission_while_an_upload_is_still_being_checked(
     state = client.get(_base(assessment_id), headers=headers).get_json()
     assert state["current"]["version"] == 1 and state["pending"] == []
     later = client.post(f"/api/v1/assessments/{assessment_id}/submit", headers=headers)
-    assert later.status_code != 409  # what is left to answer, if anything, is another matter
+    # No longer blocked by the upload: refused only for what is left to answer.
+    assert later.status_code == 422, later.get_json()
+    assert later.get_json()["errors"] and all(
+        error["pointer"].startswith("/answers/") for error in later.get_json()["errors"]
+    )

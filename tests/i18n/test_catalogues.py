@@ -22,10 +22,10 @@ def _catalog(language: str):
 
 
 def _messages_in_the_code() -> set[str | tuple[str, ...]]:
-    """What `pybabel extract -F babel.cfg -k lazy_gettext` finds today."""
+    """What `pybabel extract -F babel.cfg -k lazy_gettext -k Phrase` finds today."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "Phrase": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords

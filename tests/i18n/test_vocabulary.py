@@ -26,6 +26,7 @@ from compliance.incidents.vocabulary import (
 )
 from compliance.portfolios.models import PortfolioStatus, RunStatus
 from compliance.screening.models import EntityKind, MatchMethod, MatchStatus, ResponseStep
+from compliance.watchlist.models import AlertKind
 from compliance.web.terms import LABELS, term
 from compliance.webhooks.models import DeliveryStatus
 from scoring.facts import Link, ResponseLevel, Verification
@@ -61,7 +62,7 @@ LOWERED: tuple[type[StrEnum], ...] = (
     CoordinatePrecision,
     ConsentBasis,
 )
-SHOWN: tuple[type[StrEnum], ...] = (*LOWERED, Tier, DatePrecision)
+SHOWN: tuple[type[StrEnum], ...] = (*LOWERED, Tier, DatePrecision, AlertKind)
 
 # The same word in English and in that language, rightly.
 SAME_WORD = {

@@ -17,6 +17,19 @@ def _form_token(client: FlaskClient) -> str:
     return csrf_token(client.get("/watchlist").get_data(as_text=True))
 
 
+def _revoked(app: Flask, organisation_id: int) -> None:
+    """The alert a revocation of the organisation's certificate HRD-2026-000042 raises."""
+    with db.session_scope(app) as session:
+        watchlist_service.raise_alert(
+            session=session,
+            organisation_id=organisation_id,
+            kind=AlertKind.certificate_revoked,
+            payload={"cert_id": "HRD-2026-000042"},
+            now=now(),
+        )
+        session.commit()
+
+
 def test_the_watchlist_page_manages_watches_and_webhooks(
     app: Flask, client: FlaskClient, world: World
 ) -> None:
@@ -24,16 +37,7 @@ def test_the_watchlist_page_manages_watches_and_webhooks(
     client.post(
         "/api/v1/watchlist", json={"organisation_ids": ids}, headers=world["investor"].headers
     )
-    with db.session_scope(app) as session:
-        watchlist_service.raise_alert(
-            session=session,
-            organisation_id=ids[0],
-            kind=AlertKind.certificate_revoked,
-            summary="Certificate HRD-2026-000042 of Minera Alfa S.A. was revoked.",
-            payload={"cert_id": "HRD-2026-000042"},
-            now=now(),
-        )
-        session.commit()
+    _revoked(app, ids[0])
     assert sign_in(client, world["investor"].email).status_code == 302
     page = client.get("/watchlist").get_data(as_text=True)
     assert "Minera Alfa S.A." in page and "Agro Beta Ltda" in page
@@ -92,3 +96,23 @@ def test_a_form_without_csrf_token_changes_nothing(client: FlaskClient, world: W
     assert sign_in(client, world["investor"].email).status_code == 302
     assert client.post(f"/watchlist/{ids[0]}/remove").status_code == 400
     assert "Minera Alfa S.A." in client.get("/watchlist").get_data(as_text=True)
+
+
+def test_alerts_read_in_the_page_language_while_the_api_keeps_english(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    ids = [world["company_a"].organisation_id]
+    headers = world["investor"].headers
+    client.post("/api/v1/watchlist", json={"organisation_ids": ids}, headers=headers)
+    _revoked(app, ids[0])
+    client.post("/language", data={"language": "es"})
+    sign_in(client, world["investor"].email)
+
+    page = client.get("/watchlist").get_data(as_text=True)
+
+    assert "Se revocó el certificado HRD-2026-000042 de Minera Alfa S.A." in page
+    assert "Certificado revocado" in page and "certificate.revoked" not in page
+    api = app.test_client().get("/api/v1/alerts", headers=headers)
+    [alert] = api.json["items"]
+    assert alert["summary"] == "Certificate HRD-2026-000042 of Minera Alfa S.A. was revoked."
+    assert alert["kind"] == "certificate.revoked"

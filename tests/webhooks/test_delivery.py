@@ -59,7 +59,6 @@ def _raise(app: Flask, world: World, who: str = "company_a", at=None) -> Alert:
             session=session,
             organisation_id=world[who].organisation_id,
             kind=AlertKind.certificate_suspended,
-            summary="Certificate HRD-2026-000001 of Minera Alfa S.A. was suspended.",
             payload={"cert_id": "HRD-2026-000001", "status": "suspended"},
             now=at or now(),
         )
@@ -298,7 +297,6 @@ def test_one_delivery_job_is_queued_per_transaction_however_many_alerts(
                 session=session,
                 organisation_id=world["company_a"].organisation_id,
                 kind=AlertKind.incident_confirmed,
-                summary="Incident INC-1 was confirmed as linked to a watched organisation.",
                 payload={"incident": {"ref": "INC-1"}},
                 now=now(),
             )

@@ -51,6 +51,18 @@ def restored(text: Any) -> Any:
     return Phrase.from_json(text) if isinstance(text, dict) else text
 
 
+def terms_of(text: str | None) -> dict[str, Any] | None:
+    """What a JSON column beside a text column keeps of it: a phrase's msgid and parameters,
+    None for any other text."""
+    return text.as_json() if isinstance(text, Phrase) else None
+
+
+def worded(text: str | None, terms: dict[str, Any] | None) -> str | None:
+    """A text column read back with the terms `terms_of` kept beside it: the phrase when there
+    are terms, the text as stored otherwise."""
+    return Phrase.from_json(terms) if terms else text
+
+
 def _phrase_kept(value: Any, handler: ValidatorFunctionWrapHandler) -> str:
     return value if isinstance(value, Phrase) else handler(value)
 

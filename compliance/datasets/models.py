@@ -83,6 +83,7 @@ class DatasetUpload(SQLModel, table=True):
     problem_rows: int = 0
     report_sha256: str | None = Field(default=None, max_length=64)
     detail: str | None = Field(default=None, max_length=2000)
+    detail_terms: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)  # phrases.terms_of
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=now, sa_column=utc_column(nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=utc_column())
@@ -158,7 +159,7 @@ class DatasetUploadPublic(BaseModel):
     job_id: str | None
     problem_total: int
     problem_rows: int
-    detail: str | None
+    detail: Worded | None
     report_url: str | None
     created_at: datetime
     finished_at: datetime | None

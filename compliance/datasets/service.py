@@ -54,7 +54,7 @@ from compliance.datasets.risk import site_risk
 from compliance.errors import InvalidInput, NotFound, PermissionDenied, ProblemDetail
 from compliance.jobs import service as job_service
 from compliance.pagination import decode_cursor, encode_cursor, paginate
-from compliance.phrases import Phrase, restored
+from compliance.phrases import Phrase, restored, terms_of, worded
 from compliance.storage import FileStore
 from questionnaires.workbook_reader import WorkbookLimits
 
@@ -188,7 +188,11 @@ def upload_public(upload: DatasetUpload) -> DatasetUploadPublic:
     has_report = upload.status is UploadStatus.invalid and upload.report_sha256 is not None
     report = f"{dataset_url(upload.assessment_id, upload.kind)}/report.xlsx"
     return DatasetUploadPublic.model_validate(
-        {**upload.model_dump(exclude={"problems"}), "report_url": report if has_report else None}
+        {
+            **upload.model_dump(exclude={"problems", "detail_terms"}),
+            "detail": worded(upload.detail, upload.detail_terms),
+            "report_url": report if has_report else None,
+        }
     )
 
 
@@ -428,9 +432,12 @@ def abandon(*, session: Session, upload_id: int, now: datetime) -> None:
     upload = session.get(DatasetUpload, upload_id)
     if upload is not None and upload.status is UploadStatus.queued:
         _finish(upload, UploadStatus.refused, now)
-        upload.detail = Phrase(
-            "The file could not be checked because of an error on our side; upload it again, "
-            "and tell the operators if it happens again."
+        _explain(
+            upload,
+            Phrase(
+                "The file could not be checked because of an error on our side; upload it "
+                "again, and tell the operators if it happens again."
+            ),
         )
         session.add(upload)
 
@@ -546,7 +553,7 @@ def _refuse(
     *, session: Session, actor: Actor, upload: DatasetUpload, detail: str, now: datetime
 ) -> None:
     _finish(upload, UploadStatus.refused, now)
-    upload.detail = detail[:2000]
+    _explain(upload, detail)
     session.add(upload)
     audit.record(
         session=session,
@@ -556,6 +563,11 @@ def _refuse(
         details=_upload_details(upload),
         now=now,
     )
+
+
+def _explain(upload: DatasetUpload, detail: str) -> None:
+    """Why the upload was not stored: English for the API, its terms for the pages."""
+    upload.detail, upload.detail_terms = detail[:2000], terms_of(detail)
 
 
 def _keep_problems(
@@ -578,7 +590,7 @@ def _keep_problems(
     upload.problems = [problem.as_json() for problem in exc.problems]
     upload.problem_total, upload.problem_rows = exc.total, exc.rows
     upload.report_sha256 = report_sha256
-    upload.detail = exc.detail[:2000]
+    _explain(upload, exc.detail)
     session.add(upload)
     audit.record(
         session=session,

@@ -55,6 +55,7 @@ class Portfolio(SQLModel, table=True):
     problems: list[dict[str, Any]] | None = Field(default=None, sa_type=sa.JSON)
     problem_total: int = 0
     refusal: str | None = Field(default=None, max_length=2000)
+    refusal_terms: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)  # phrases.terms_of
     fixit_file: str | None = Field(default=None, max_length=200)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=now, sa_column=utc_column(nullable=False))

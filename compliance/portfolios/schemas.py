@@ -90,7 +90,7 @@ class PortfolioPublic(PortfolioSummary):
         description="Every problem of the last upload when status is 'invalid' (capped)."
     )
     problem_total: int
-    refusal: str | None = Field(description="Why the last upload was refused as a whole.")
+    refusal: Worded | None = Field(description="Why the last upload was refused as a whole.")
     report_url: str | None = Field(description="The fix-it workbook when status is 'invalid'.")
     latest_run: RunSummary | None = Field(description="The last screening run that succeeded.")
     newest_run: RunSummary | None = Field(description="The last screening run, whatever its state.")

@@ -35,7 +35,7 @@ from compliance.datasets import (
 from compliance.errors import InvalidInput, NotFound, ProblemDetail
 from compliance.jobs import service as job_service
 from compliance.pagination import paginate
-from compliance.phrases import Phrase, restored
+from compliance.phrases import Phrase, restored, terms_of, worded
 from compliance.portfolios import runs
 from compliance.portfolios.models import (
     HoldingMapping,
@@ -235,7 +235,9 @@ def public(*, session: Session, portfolio: Portfolio) -> PortfolioPublic:
         upload_status_url=job_url(portfolio.upload_job_id) if validating else None,
         problems=problems_of(portfolio) if portfolio.status is PortfolioStatus.invalid else [],
         problem_total=portfolio.problem_total if portfolio.status is PortfolioStatus.invalid else 0,
-        refusal=portfolio.refusal if portfolio.status is PortfolioStatus.refused else None,
+        refusal=worded(portfolio.refusal, portfolio.refusal_terms)
+        if portfolio.status is PortfolioStatus.refused
+        else None,
         report_url=f"{portfolio_url(portfolio.id)}/report.xlsx" if has_report else None,
         latest_run=run_summary(runs.latest(session=session, portfolio_id=portfolio.id)),
         newest_run=run_summary(runs.newest(session=session, portfolio_id=portfolio.id)),
@@ -373,7 +375,7 @@ def _upload_details(portfolio: Portfolio, data: bytes | None = None) -> dict[str
 def _reset_outcome(portfolio: Portfolio, status: PortfolioStatus) -> None:
     portfolio.status = status
     portfolio.problems, portfolio.problem_total = None, 0
-    portfolio.refusal, portfolio.fixit_file = None, None
+    portfolio.refusal, portfolio.refusal_terms, portfolio.fixit_file = None, None, None
 
 
 def _keep_problems(
@@ -406,11 +408,16 @@ def _keep_problems(
     )
 
 
+def _explain(portfolio: Portfolio, detail: str) -> None:
+    """Why the upload was refused: English for the API, its terms for the pages."""
+    portfolio.refusal, portfolio.refusal_terms = detail[:2000], terms_of(detail)
+
+
 def _refuse(
     *, session: Session, actor: Actor | None, portfolio: Portfolio, detail: str, now: datetime
 ) -> None:
     _reset_outcome(portfolio, PortfolioStatus.refused)
-    portfolio.refusal = detail[:2000]
+    _explain(portfolio, detail)
     portfolio.updated_at = now
     session.add(portfolio)
     audit.record(
@@ -530,9 +537,12 @@ def abandon(*, session: Session, portfolio_id: int, job_id: str, now: datetime) 
         and portfolio.upload_job_id == job_id
     ):
         _reset_outcome(portfolio, PortfolioStatus.refused)
-        portfolio.refusal = (
-            "The file could not be imported because of an error on our side; upload it again, "
-            "and tell the operators if it happens again."
+        _explain(
+            portfolio,
+            Phrase(
+                "The file could not be imported because of an error on our side; upload it "
+                "again, and tell the operators if it happens again."
+            ),
         )
         portfolio.updated_at = now
         session.add(portfolio)

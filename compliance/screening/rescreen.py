@@ -163,8 +163,6 @@ def plan_periodic(
     return RunScope.changed, last.started_at - overlap
 
 
-
-
 def _count(session: Session, changed_since: datetime | None, incident_ids: list[int] | None) -> int:
     if incident_ids is not None:
         return len(incident_ids)

@@ -35,11 +35,16 @@ def _web_upload(
     )
 
 
-def _checked(app: Flask, client: FlaskClient, world: World) -> dict:
-    """Wait for the check of the (only) upload: its job."""
+def _check_job(app: Flask, client: FlaskClient, world: World) -> dict:
+    """The finished check of the (only) upload: its job."""
     with db.session_scope(app) as session:
         job_id = session.execute(sa.select(DatasetUpload.job_id)).scalar_one()
-    job = wait_for_job(client, world["company_a"].headers, job_id)
+    return wait_for_job(client, world["company_a"].headers, job_id)
+
+
+def _checked(app: Flask, client: FlaskClient, world: World) -> dict:
+    """The check of the (only) upload, which ran to the end."""
+    job = _check_job(app, client, world)
     assert job["status"] == "succeeded", job
     return job
 
@@ -166,3 +171,25 @@ def test_templates_download_without_signing_in(client: FlaskClient) -> None:
     xlsx = client.get("/datasets/suppliers/template.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert client.get("/datasets/customers/template.xlsx").status_code == 404
+
+
+def test_a_refusal_from_the_check_reads_in_the_page_language(
+    app: Flask, client: FlaskClient, world: World, assessment_id: int
+) -> None:
+    """The job refuses the file in English (the API's words); the page words the same reason
+    in Spanish from the terms kept beside it."""
+    client.post("/language", data={"language": "es"})
+    sign_in(client, world["company_a"].email)
+    token = csrf_token(_overview(client, assessment_id))
+
+    answer = _web_upload(client, assessment_id, "sites", csv_file([SITE_HEADER]), "s.csv", token)
+
+    assert answer.status_code == 302
+    job = _check_job(app, client, world)
+    assert job["error"] == "The file has a header row but no data rows."
+    overview = _overview(client, assessment_id)
+    assert "El archivo tiene una fila de encabezados pero ninguna fila de datos." in overview
+    api = app.test_client().get(
+        f"/api/v1/assessments/{assessment_id}/datasets/sites", headers=world["company_a"].headers
+    )
+    assert api.json["last_refused"]["detail"] == "The file has a header row but no data rows."

@@ -279,3 +279,24 @@ def test_a_new_version_with_bad_rows_keeps_the_holdings_on_the_page(
     assert "Rows 2 and 3 name the same holding in the same country." in page
     assert "The holdings below are those of the previous accepted upload." in page
     assert "Unknown Widgets plc" in page
+
+
+def test_a_refusal_of_the_import_reads_in_the_page_language(
+    app: Flask, client: FlaskClient, world: World, monkeypatch
+) -> None:
+    held = hold_jobs(app, monkeypatch)
+    client.post("/language", data={"language": "fr"})
+    sign_in(client, world["investor"].email)
+    answer = _web_upload(
+        client, "/portfolios", rows_csv([]), csrf_token(_page(client, "/portfolios"))
+    )
+    held.run_all(app)
+
+    detail = _page(client, answer.headers["Location"])
+
+    assert "Le fichier a une ligne d&#39;en-tête mais aucune ligne de données." in detail
+    portfolio_id = answer.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    api = app.test_client().get(
+        f"/api/v1/portfolios/{portfolio_id}", headers=world["investor"].headers
+    )
+    assert api.json["refusal"] == "The file has a header row but no data rows."

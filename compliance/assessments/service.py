@@ -140,14 +140,6 @@ def get_allowed(
     return assessment
 
 
-def list_visible(*, session: Session, actor: Actor) -> list[Assessment]:
-    return list(
-        session.exec(
-            select(Assessment).where(policy.scope(actor, Assessment)).order_by(Assessment.id.desc())
-        )
-    )
-
-
 def page_visible(
     *, session: Session, actor: Actor, limit: int, cursor: str | None
 ) -> Page[Assessment]:

@@ -27,7 +27,6 @@ from compliance.datasets import (
     DatasetDiff,
     DatasetInvalid,
     DatasetKind,
-    DatasetProblem,
     DatasetRefused,
     UploadLimits,
     dataset_from_records,
@@ -51,7 +50,7 @@ from compliance.datasets.models import (
     UploadStatus,
 )
 from compliance.datasets.risk import site_risk
-from compliance.errors import InvalidInput, NotFound, PermissionDenied, ProblemDetail
+from compliance.errors import InvalidInput, NotFound, PermissionDenied
 from compliance.jobs import service as job_service
 from compliance.pagination import decode_cursor, encode_cursor, paginate
 from compliance.phrases import Phrase, restored, terms_of, worded
@@ -70,8 +69,9 @@ class DatasetFileRefused(InvalidInput):
     """The file as a whole cannot be used (not a workbook, wrong encoding, too many rows...)."""
 
 
-class DatasetRowsInvalid(InvalidInput):
-    """Some rows are wrong; the problems and the fix-it workbook are kept on the upload."""
+class DatasetRowsInvalid(Exception):
+    """Some rows are wrong; the problems and the fix-it workbook are kept on the upload, and
+    the job's result points to them (`outcome`)."""
 
 
 @dataclass(frozen=True)
@@ -503,16 +503,7 @@ def _check(
         _keep_problems(
             session=session, store=store, actor=actor, upload=upload, data=data, exc=exc, now=now
         )
-        report = f"{dataset_url(assessment.id, kind)}/report.xlsx"
-        raise DatasetRowsInvalid(
-            Phrase(
-                "%(summary)s Download the fix-it workbook at %(report)s.",
-                summary=exc.detail,
-                report=report,
-            ),
-            errors=[_problem_detail(problem) for problem in exc.problems],
-            headers={"Link": f'<{report}>; rel="describedby"'},
-        ) from exc
+        raise DatasetRowsInvalid from exc
     progress(50)
     return _store_version(
         session=session,
@@ -522,17 +513,6 @@ def _check(
         clean=clean,
         progress=progress,
         now=now,
-    )
-
-
-def _problem_detail(problem: DatasetProblem) -> ProblemDetail:
-    return ProblemDetail(
-        detail=Phrase("%(problem)s How to fix: %(fix)s", problem=problem.problem, fix=problem.fix),
-        pointer=f"{problem.column_letter}{problem.row}",
-        sheet=problem.sheet,
-        row=problem.row,
-        column=problem.column,
-        value=problem.value,
     )
 
 

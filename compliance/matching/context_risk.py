@@ -18,11 +18,12 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from compliance.matching.entities import IncidentFacts
 from compliance.matching.places import region_keys
 from compliance.matching.sectors import Sector, normalise_sector
+from reports import briefing_texts
 
 RiskLevel = Literal["low", "elevated", "high"]
 _ORDER: dict[RiskLevel, int] = {"low": 0, "elevated": 1, "high": 2}
@@ -69,13 +70,19 @@ class RiskFactor:
     risk: ContextRisk
 
     @property
-    def label(self) -> str:
-        """The record in English, as the API's reasons name it."""
-        if self.kind == "country":
-            return f"country {self.where['country']}"
-        if self.kind == "region":
-            return f"region {self.where['region']} ({self.where['country']})"
-        return f"sector {self.where['sector']}"
+    def code(self) -> str:
+        """The kind of reason it gives, as reports.briefing_texts words it."""
+        return f"{self.kind}_record"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """What the reason's words are filled in with, in any language."""
+        return {
+            **self.where,
+            "level": self.risk.level,
+            "incidents": self.risk.incidents,
+            "rate": round(self.risk.recent_rate, 1),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +123,7 @@ class ContextRiskReport:
         sector_level = _highest(f.risk for f in found if f.kind == "sector")
         heightened = place_level == "high" or (sector_level == "high" and place_level != "low")
         reasons = tuple(
-            f"{f.label}: {f.risk.level} ({f.risk.incidents} incidents recorded, "
-            f"{f.risk.recent_rate:.1f} a year lately)"
+            briefing_texts.context_reason(f.code, f.params) or f.code
             for f in found
             if f.risk.level != "low"
         )

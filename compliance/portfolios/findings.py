@@ -146,15 +146,7 @@ def recorded_factors(
     """The reasons `report.assess` gives for a place and sector, as data: each country, region
     and sector whose incident record is above low, in the same order."""
     return [
-        ContextFactor(
-            code=f"{factor.kind}_record",
-            params={
-                **factor.where,
-                "level": factor.risk.level,
-                "incidents": factor.risk.incidents,
-                "rate": round(factor.risk.recent_rate, 1),
-            },
-        )
+        ContextFactor(code=factor.code, params=factor.params)
         for factor in report.factors(country=country, region=region, sector=sector)
         if factor.risk.level != "low"
     ]

@@ -3,6 +3,7 @@ TEST_REDIS_URL), a test client, a CLI runner, and a small world of organisations
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -41,16 +42,25 @@ WEBHOOK_TEST_SETTINGS = {
 }
 
 
-# The tests of the packages that import no Flask and no database layer (tests/test_layering.py).
-PURE_TEST_DIRS = [ROOT / "tests" / name for name in ("questionnaires", "scoring", "reports")]
+# What a test module names when it builds its own application or reaches the databases itself
+# rather than through the fixtures below.
+OWN_DATABASE_ACCESS = ("create_app", "TEST_DATABASE_URL", "TEST_REDIS_URL")
+
+
+@functools.cache
+def _reaches_databases_itself(path: Path) -> bool:
+    source = path.read_text()
+    return any(name in source for name in OWN_DATABASE_ACCESS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `pure` what cannot depend on the database, so it runs once, not on every database."""
+    """Mark `pure` what cannot depend on the database, so it runs once, not on every database:
+    a test none of whose fixtures builds the test database (`database_template` is beneath
+    every one that does), in a module that does not reach the databases by itself."""
     for item in items:
-        if "database_template" not in getattr(item, "fixturenames", ()) and any(
-            item.path.is_relative_to(folder) for folder in PURE_TEST_DIRS
-        ):
+        if "database_template" not in getattr(
+            item, "fixturenames", ()
+        ) and not _reaches_databases_itself(item.path):
             item.add_marker(pytest.mark.pure)
 
 

@@ -221,7 +221,11 @@ def init_app(app: Flask) -> None:
     for external, problem in EXTERNAL.items():
         app.register_error_handler(
             external,
-            lambda exc, problem=problem: problem_response(problem.status, problem.title, str(exc)),
+            lambda exc, problem=problem: problem_response(
+                problem.status,
+                problem.title,
+                exc.args[0],  # the message, a phrase if it is one
+            ),
         )
 
     @app.errorhandler(HTTPException)

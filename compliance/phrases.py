@@ -5,50 +5,28 @@ text (a `str`), so the API, the logs, stored job results and every test that com
 see English, as DESIGN.md wants. A page that shows the message translates the same msgid with
 its catalogue and fills in the parameters (`compliance.web.terms.localized`, also the
 `localized` template filter). This module imports no Flask: services and the screening engine
-build phrases without an application.
+build phrases without an application. `Phrase` itself is defined in `questionnaires.phrases`,
+since the questionnaire engine, which cannot import `compliance`, words its messages with it too.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import ValidatorFunctionWrapHandler, WrapValidator
+from questionnaires.phrases import Phrase, Worded, kept, restored
 
-
-class Phrase(str):
-    """An English message that remembers its msgid and parameters (pybabel extracts the
-    keyword `Phrase`, see babel.cfg and README "Languages")."""
-
-    msgid: str
-    params: dict[str, Any]
-
-    def __new__(cls, msgid: str, **params: Any) -> Phrase:
-        text = super().__new__(cls, msgid % params if params else msgid)
-        text.msgid = msgid
-        text.params = params
-        return text
-
-    def as_json(self) -> dict[str, Any]:
-        """What a table keeps to word the phrase again later, in another language."""
-        return {"msgid": self.msgid, "params": {k: kept(v) for k, v in self.params.items()}}
-
-    @classmethod
-    def from_json(cls, kept: dict[str, Any]) -> Phrase:
-        """The phrase `as_json` kept."""
-        return cls(kept["msgid"], **{k: restored(v) for k, v in kept["params"].items()})
-
-
-def kept(text: Any) -> Any:
-    """A text as a JSON column keeps it: a phrase as its msgid and parameters, anything else
-    as it is."""
-    return text.as_json() if isinstance(text, Phrase) else text
-
-
-def restored(text: Any) -> Any:
-    """A text `kept` wrote: a phrase again, or as it was (texts kept before phrases)."""
-    return Phrase.from_json(text) if isinstance(text, dict) else text
+__all__ = [
+    "Phrase",
+    "Separator",
+    "Worded",
+    "joined",
+    "kept",
+    "restored",
+    "terms_of",
+    "worded",
+]
 
 
 def terms_of(text: str | None) -> dict[str, Any] | None:
@@ -61,15 +39,6 @@ def worded(text: str | None, terms: dict[str, Any] | None) -> str | None:
     """A text column read back with the terms `terms_of` kept beside it: the phrase when there
     are terms, the text as stored otherwise."""
     return Phrase.from_json(terms) if terms else text
-
-
-def _phrase_kept(value: Any, handler: ValidatorFunctionWrapHandler) -> str:
-    return value if isinstance(value, Phrase) else handler(value)
-
-
-# A model field of text that stays the `Phrase` it was given (pydantic would copy it into a
-# plain `str`, losing its msgid), so a page can word it in its language; JSON gets the English.
-Worded = Annotated[str, WrapValidator(_phrase_kept)]
 
 
 Separator = Literal["; ", ", ", " ", " or "]

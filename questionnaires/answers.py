@@ -19,6 +19,7 @@ from pydantic import BaseModel, JsonValue
 
 from questionnaires.conditions import AnswerValue, is_answered
 from questionnaires.model import AnswerType, Question, Questionnaire
+from questionnaires.phrases import Phrase, Worded
 from questionnaires.visibility import hidden_answer_message, visible_question_ids
 
 URL_LIMIT = 2000
@@ -29,7 +30,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class AnswerRejected(ValueError):
-    """A value cannot be an answer to this question; the message says what to give instead."""
+    """A value cannot be an answer to this question; the message (`args[0]`, a `Phrase` that
+    a page can translate) says what to give instead."""
 
 
 class AnswerProblem(BaseModel):
@@ -37,7 +39,7 @@ class AnswerProblem(BaseModel):
 
     question_id: str
     value: JsonValue
-    message: str
+    message: Worded
 
 
 @dataclass
@@ -87,87 +89,119 @@ def _choice(question: Question, raw: object) -> str:
     if isinstance(raw, str) and raw.strip().lower() in keys:
         return raw.strip().lower()
     raise AnswerRejected(
-        f"{_shown(raw)} is not one of the options; choose one of: {', '.join(keys)}."
+        Phrase(
+            "%(value)s is not one of the options; choose one of: %(options)s.",
+            value=_shown(raw),
+            options=", ".join(keys),
+        )
     )
 
 
 def _choices(question: Question, raw: object) -> list[str] | None:
     if not isinstance(raw, list | tuple) or not all(isinstance(item, str) for item in raw):
         raise AnswerRejected(
-            'Give a list of option keys, e.g. ["' + question.choice_keys[0] + '"].'
+            Phrase('Give a list of option keys, e.g. ["%(key)s"].', key=question.choice_keys[0])
         )
     picked = {item.strip().lower() for item in raw}
     unknown = sorted(picked - set(question.choice_keys))
     if unknown:
+        keys, options = ", ".join(unknown), ", ".join(question.choice_keys)
+        if len(unknown) == 1:
+            raise AnswerRejected(
+                Phrase(
+                    "%(keys)s is not among the options; choose from: %(options)s.",
+                    keys=keys,
+                    options=options,
+                )
+            )
         raise AnswerRejected(
-            f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among the options; "
-            f"choose from: {', '.join(question.choice_keys)}."
+            Phrase(
+                "%(keys)s are not among the options; choose from: %(options)s.",
+                keys=keys,
+                options=options,
+            )
         )
     return [key for key in question.choice_keys if key in picked] or None
 
 
 def _number(question: Question, raw: object) -> int | float:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise AnswerRejected("Type a number, e.g. 12 or 12.5.")
+        raise AnswerRejected(Phrase("Type a number, e.g. 12 or 12.5."))
     if isinstance(raw, str):
         if not _PLAIN_NUMBER.match(raw.strip()):
             raise AnswerRejected(
-                "Type a plain number with a dot for decimals and no thousands separator, "
-                "e.g. 1250.5."
+                Phrase(
+                    "Type a plain number with a dot for decimals and no thousands separator, "
+                    "e.g. 1250.5."
+                )
             )
         raw = float(raw.strip())
     if not math.isfinite(raw):
-        raise AnswerRejected("Type a finite number.")
+        raise AnswerRejected(Phrase("Type a finite number."))
     if question.integer and raw != int(raw):
-        raise AnswerRejected("Type a whole number, without decimals.")
+        raise AnswerRejected(Phrase("Type a whole number, without decimals."))
     if question.minimum is not None and raw < question.minimum:
-        raise AnswerRejected(f"The number must be at least {question.minimum:g}.")
+        raise AnswerRejected(
+            Phrase(
+                "The number must be at least %(minimum)s.", minimum=format(question.minimum, "g")
+            )
+        )
     if question.maximum is not None and raw > question.maximum:
-        raise AnswerRejected(f"The number must be at most {question.maximum:g}.")
+        raise AnswerRejected(
+            Phrase("The number must be at most %(maximum)s.", maximum=format(question.maximum, "g"))
+        )
     return int(raw) if question.integer else float(raw)
 
 
 def _date(raw: object) -> str:
     if isinstance(raw, datetime):
         if raw.time() != datetime.min.time():
-            raise AnswerRejected("Give a date without a time of day.")
+            raise AnswerRejected(Phrase("Give a date without a time of day."))
         raw = raw.date()
     if isinstance(raw, str) and _ISO_DATE.match(raw.strip()):
         try:
             raw = date.fromisoformat(raw.strip())
         except ValueError:
-            raise AnswerRejected(f"{raw.strip()} is not a real date.") from None
+            raise AnswerRejected(
+                Phrase("%(value)s is not a real date.", value=raw.strip())
+            ) from None
     if not isinstance(raw, date):
-        raise AnswerRejected("Give the date as YYYY-MM-DD, e.g. 2024-03-31.")
+        raise AnswerRejected(Phrase("Give the date as YYYY-MM-DD, e.g. 2024-03-31."))
     if not 1900 <= raw.year <= 2100:
-        raise AnswerRejected("Give a date between 1900 and 2100.")
+        raise AnswerRejected(Phrase("Give a date between 1900 and 2100."))
     return raw.isoformat()
 
 
 def _text(raw: object, limit: int) -> str | None:
     if not isinstance(raw, str):
-        raise AnswerRejected("Type text.")
+        raise AnswerRejected(Phrase("Type text."))
     text = raw.strip()
     if _CONTROL.search(text):
-        raise AnswerRejected("Remove the invisible control characters from the text.")
+        raise AnswerRejected(Phrase("Remove the invisible control characters from the text."))
     if len(text) > limit:
         raise AnswerRejected(
-            f"The text has {len(text)} characters; shorten it to {limit} or fewer."
+            Phrase(
+                "The text has %(length)s characters; shorten it to %(limit)s or fewer.",
+                length=len(text),
+                limit=limit,
+            )
         )
     return text or None
 
 
 def _url(raw: object) -> str:
     if not isinstance(raw, str):
-        raise AnswerRejected("Give a web address starting with https://.")
+        raise AnswerRejected(Phrase("Give a web address starting with https://."))
     text = raw.strip()
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"\s", text):
         raise AnswerRejected(
-            "Give a web address starting with https:// (or http://), without spaces."
+            Phrase("Give a web address starting with https:// (or http://), without spaces.")
         )
     if len(text) > URL_LIMIT:
-        raise AnswerRejected(f"The address is longer than {URL_LIMIT} characters.")
+        raise AnswerRejected(
+            Phrase("The address is longer than %(limit)s characters.", limit=URL_LIMIT)
+        )
     return text
 
 
@@ -175,7 +209,10 @@ def _evidence_ref(raw: object) -> str:
     if isinstance(raw, str) and EVIDENCE_REF.match(raw.strip()):
         return raw.strip()
     raise AnswerRejected(
-        "Give the id of an evidence item uploaded to this assessment (letters, digits, '-', '_')."
+        Phrase(
+            "Give the id of an evidence item uploaded to this assessment "
+            "(letters, digits, '-', '_')."
+        )
     )
 
 
@@ -187,8 +224,11 @@ def normalise_evidence_reference(raw: object) -> str:
         return _evidence_ref(raw)
     except AnswerRejected:
         raise AnswerRejected(
-            f"{_shown(raw)} is neither a web link (https://...) nor the id of an evidence item "
-            "uploaded to this assessment."
+            Phrase(
+                "%(value)s is neither a web link (https://...) nor the id of an evidence item "
+                "uploaded to this assessment.",
+                value=_shown(raw),
+            )
         ) from None
 
 
@@ -219,8 +259,13 @@ def _normalise_all(
                 AnswerProblem(
                     question_id=question_id,
                     value=json_value(raw),
-                    message=f"There is no question {question_id} in {definition.key} "
-                    f"version {definition.version}.",
+                    message=Phrase(
+                        "There is no question %(question)s in %(questionnaire)s "
+                        "version %(version)s.",
+                        question=question_id,
+                        questionnaire=definition.key,
+                        version=definition.version,
+                    ),
                 )
             )
             continue
@@ -228,7 +273,7 @@ def _normalise_all(
             values[question_id] = normalise_answer(question, raw)
         except AnswerRejected as exc:
             problems.append(
-                AnswerProblem(question_id=question_id, value=json_value(raw), message=str(exc))
+                AnswerProblem(question_id=question_id, value=json_value(raw), message=exc.args[0])
             )
     return values, problems
 

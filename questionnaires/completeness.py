@@ -9,6 +9,7 @@ from pydantic import BaseModel, computed_field
 
 from questionnaires.conditions import AnswerValue, is_answered
 from questionnaires.model import AnswerType, Question, Questionnaire
+from questionnaires.phrases import Phrase, Worded
 from questionnaires.visibility import visible_question_ids
 
 
@@ -43,7 +44,7 @@ class MissingItem(BaseModel):
     question_id: str
     section_id: str
     kind: Literal["answer", "high_risk_answer", "evidence"]
-    message: str
+    message: Worded
 
 
 def is_required(question: Question, *, high_risk: bool) -> bool:
@@ -109,14 +110,33 @@ def missing_before_submit(
             continue
         answer = answers.get(question.id)
         if not is_answered(answer) and is_required(question, high_risk=high_risk):
-            kind = "answer" if question.required else "high_risk_answer"
-            why = "" if question.required else " (mandatory for operations in high-risk contexts)"
-            missing.append(_item(question, kind, f"Answer question {question.id}{why}."))
+            missing.append(_answer_missing(question))
         elif question.type is AnswerType.FILE and question.evidence.expected and not answer:
-            missing.append(_item(question, "evidence", _evidence_message(question, "Upload")))
+            description = _evidence_description(question)
+            message = Phrase(
+                "Upload evidence for question %(id)s: %(description)s",
+                id=question.id,
+                description=description,
+            )
+            missing.append(_item(question, "evidence", message))
         elif evidence_needed(question, answer) and not evidence.get(question.id):
-            missing.append(_item(question, "evidence", _evidence_message(question, "Attach")))
+            description = _evidence_description(question)
+            message = Phrase(
+                "Attach evidence for question %(id)s: %(description)s",
+                id=question.id,
+                description=description,
+            )
+            missing.append(_item(question, "evidence", message))
     return missing
+
+
+def _answer_missing(question: Question) -> MissingItem:
+    if question.required:
+        return _item(question, "answer", Phrase("Answer question %(id)s.", id=question.id))
+    message = Phrase(
+        "Answer question %(id)s (mandatory for operations in high-risk contexts).", id=question.id
+    )
+    return _item(question, "high_risk_answer", message)
 
 
 def _item(question: Question, kind: str, message: str) -> MissingItem:
@@ -125,6 +145,8 @@ def _item(question: Question, kind: str, message: str) -> MissingItem:
     )
 
 
-def _evidence_message(question: Question, verb: str) -> str:
-    description = question.evidence.description or {"en": "the supporting documents"}
-    return f"{verb} evidence for question {question.id}: {description['en']}"
+def _evidence_description(question: Question) -> str:
+    """What evidence is expected, as the definition words it in English (the definitions'
+    own translations are not in the catalogues), or a general phrase."""
+    description = question.evidence.description
+    return description["en"] if description else Phrase("the supporting documents")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from questionnaires.phrases import Phrase, Worded
+
 
 class QuestionnaireError(Exception):
     """Base of every error the questionnaire engine raises on purpose."""
@@ -58,7 +60,7 @@ class CellProblem(BaseModel):
     row: int | None
     column: str | None
     value: str
-    message: str
+    message: Worded
 
 
 class SpreadsheetInvalid(QuestionnaireError):
@@ -67,9 +69,20 @@ class SpreadsheetInvalid(QuestionnaireError):
     def __init__(self, problems: Sequence[CellProblem]):
         self.problems = list(problems)
         count = len(self.problems)
+        if count == 1:
+            super().__init__(
+                Phrase(
+                    "The workbook has 1 problem; nothing was imported. Fix the highlighted "
+                    "cells and upload it again."
+                )
+            )
+            return
         super().__init__(
-            f"The workbook has {count} problem{'s' if count != 1 else ''}; nothing was imported. "
-            "Fix the highlighted cells and upload it again."
+            Phrase(
+                "The workbook has %(count)s problems; nothing was imported. Fix the highlighted "
+                "cells and upload it again.",
+                count=count,
+            )
         )
 
 

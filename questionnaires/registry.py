@@ -31,6 +31,7 @@ from questionnaires.migration import (
     migration_problems,
 )
 from questionnaires.model import Questionnaire
+from questionnaires.phrases import Phrase
 from questionnaires.publication import LOCK_FILE, check_unchanged, content_hash, read_lock
 from questionnaires.translations import definition_path, is_translations_file
 
@@ -64,7 +65,7 @@ class QuestionnaireRegistry:
     def versions(self, key: str) -> list[int]:
         found = [version for k, version in self._definitions if k == key]
         if not found:
-            raise UnknownQuestionnaire(f"There is no questionnaire '{key}'.")
+            raise UnknownQuestionnaire(Phrase("There is no questionnaire '%(key)s'.", key=key))
         return found
 
     def get(self, key: str, version: int | None = None) -> Questionnaire:
@@ -73,8 +74,12 @@ class QuestionnaireRegistry:
         chosen = versions[-1] if version is None else version
         if (key, chosen) not in self._definitions:
             raise UnknownQuestionnaire(
-                f"Questionnaire '{key}' has no version {chosen}; "
-                f"versions: {', '.join(map(str, versions))}."
+                Phrase(
+                    "Questionnaire '%(key)s' has no version %(version)s; versions: %(versions)s.",
+                    key=key,
+                    version=chosen,
+                    versions=", ".join(map(str, versions)),
+                )
             )
         return self._definitions[(key, chosen)]
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from questionnaires.conditions import AnswerValue, Condition, holds
 from questionnaires.model import Question, Questionnaire, translate
+from questionnaires.phrases import Phrase
 
 
 def visible_question_ids(
@@ -92,9 +93,9 @@ def _quoted(label: str, joiner: str) -> str:
     return f'"{label}"' if "," in label or joiner in label else label
 
 
+# The message in a workbook's other languages; in English it is a `Phrase`, which a page words
+# in its own language.
 _HIDDEN = {
-    "en": "Question {id} is asked only when {reason}. Remove this answer or change the answer "
-    "it depends on.",
     "es": "La pregunta {id} solo se plantea si {reason}. Elimine esta respuesta o cambie la "
     "respuesta de la que depende.",
     "fr": "La question {id} n'est posée que si {reason}. Supprimez cette réponse ou modifiez "
@@ -108,4 +109,11 @@ def hidden_answer_message(
     """Why an answer to a question that is not asked is refused, and what to do."""
     condition = question.show_if
     reason = describe_condition(condition, definition, language) if condition else ""
-    return translate(_HIDDEN, language).format(id=question.id, reason=reason)
+    if language in _HIDDEN:
+        return _HIDDEN[language].format(id=question.id, reason=reason)
+    return Phrase(
+        "Question %(id)s is asked only when %(reason)s. Remove this answer or change the answer "
+        "it depends on.",
+        id=question.id,
+        reason=reason,
+    )

@@ -20,6 +20,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from questionnaires.phrases import Phrase
+
 CellValue = str | float | int | bool | date | datetime | time | timedelta | None
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -40,7 +42,8 @@ _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 class WorkbookRefused(ValueError):
-    """The upload is not a workbook we are willing to read; `str(exc)` tells the user why."""
+    """The upload is not a workbook we are willing to read; `str(exc)` tells the user why in
+    English, `args[0]` is the same reason as a `Phrase` that a page can translate."""
 
 
 @dataclass(frozen=True)
@@ -90,40 +93,59 @@ def _cycle_collector_paused() -> Iterator[None]:
 def _check_container(data: bytes, limits: WorkbookLimits) -> zipfile.ZipFile:
     if len(data) > limits.max_bytes:
         raise WorkbookRefused(
-            f"The file is {len(data) / 2**20:.1f} MiB; the limit is "
-            f"{limits.max_bytes / 2**20:.0f} MiB. Split it or remove unused sheets."
+            Phrase(
+                "The file is %(size)s MiB; the limit is %(limit)s MiB. Split it or remove unused "
+                "sheets.",
+                size=format(len(data) / 2**20, ".1f"),
+                limit=format(limits.max_bytes / 2**20, ".0f"),
+            )
         )
     if data.startswith(_OLE_MAGIC):
         raise WorkbookRefused(
-            "This is an encrypted (password-protected) or legacy .xls file. Save it as an "
-            "unprotected .xlsx workbook and upload it again."
+            Phrase(
+                "This is an encrypted (password-protected) or legacy .xls file. Save it as an "
+                "unprotected .xlsx workbook and upload it again."
+            )
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WorkbookRefused("This file is not an .xlsx workbook. Save it as .xlsx and try again.")
+        raise WorkbookRefused(
+            Phrase("This file is not an .xlsx workbook. Save it as .xlsx and try again.")
+        )
     archive = zipfile.ZipFile(io.BytesIO(data))
     members = archive.infolist()
     if len(members) > limits.max_members:
         raise WorkbookRefused(
-            f"The workbook has {len(members)} parts; the limit is {limits.max_members}."
+            Phrase(
+                "The workbook has %(parts)s parts; the limit is %(limit)s.",
+                parts=len(members),
+                limit=limits.max_members,
+            )
         )
     declared = sum(m.file_size for m in members)
     if declared > limits.max_unpacked_bytes:
         raise WorkbookRefused(
-            f"The workbook unpacks to {declared / 2**20:.0f} MiB; the limit is "
-            f"{limits.max_unpacked_bytes / 2**20:.0f} MiB."
+            Phrase(
+                "The workbook unpacks to %(size)s MiB; the limit is %(limit)s MiB.",
+                size=format(declared / 2**20, ".0f"),
+                limit=format(limits.max_unpacked_bytes / 2**20, ".0f"),
+            )
         )
     for member in members:
         if member.compress_size and member.file_size / member.compress_size > limits.max_ratio:
             raise WorkbookRefused(
-                "The workbook is compressed suspiciously well (a possible zip bomb); "
-                "it was not read."
+                Phrase(
+                    "The workbook is compressed suspiciously well (a possible zip bomb); "
+                    "it was not read."
+                )
             )
         if _is_macro_part(member.filename):
             raise WorkbookRefused(
-                "Workbooks with macros (.xlsm) are refused. Save it as a plain .xlsx workbook."
+                Phrase(
+                    "Workbooks with macros (.xlsm) are refused. Save it as a plain .xlsx workbook."
+                )
             )
     if "xl/workbook.xml" not in archive.namelist():
-        raise WorkbookRefused("This file is a zip archive but not an .xlsx workbook.")
+        raise WorkbookRefused(Phrase("This file is a zip archive but not an .xlsx workbook."))
     return archive
 
 
@@ -153,18 +175,23 @@ def _checked_chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
                 inflated += len(chunk)
                 if inflated > declared:
                     raise WorkbookRefused(
-                        "The workbook lies about its size (a possible zip bomb); it was not read."
+                        Phrase(
+                            "The workbook lies about its size (a possible zip bomb); it was not "
+                            "read."
+                        )
                     )
                 yield chunk
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise WorkbookRefused("The workbook is damaged and could not be read.") from exc
+        raise WorkbookRefused(Phrase("The workbook is damaged and could not be read.")) from exc
 
 
 def _refuse_entities(content: bytes, *, at_start: bool) -> None:
     """Refuse DOCTYPE or ENTITY declarations: in any letter case at the start of a member, where
     a parser would honour them, and `<!ENTITY` anywhere."""
     if (at_start and _ENTITY_TRICK.search(content[:_HEAD])) or _ENTITY in content:
-        raise WorkbookRefused("The workbook declares XML entities, which are refused for safety.")
+        raise WorkbookRefused(
+            Phrase("The workbook declares XML entities, which are refused for safety.")
+        )
 
 
 def _scan_member(archive: zipfile.ZipFile, name: str, *, sheet: str | None) -> list[str]:
@@ -233,7 +260,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             _read_member(archive, "xl/_rels/workbook.xml.rels")
         )
     except (ElementTree.ParseError, KeyError) as exc:
-        raise WorkbookRefused("The workbook's structure is damaged and could not be read.") from exc
+        raise WorkbookRefused(
+            Phrase("The workbook's structure is damaged and could not be read.")
+        ) from exc
     targets = {
         rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
     }
@@ -254,8 +283,12 @@ def _formula_refs(content: bytes | bytearray, sheet: str) -> list[str]:
     refs = [ref.decode() for ref in _FORMULA_CELL.findall(content)]
     if len(refs) < tags:
         raise WorkbookRefused(
-            f"The sheet '{sheet}' has formulas in cells without an address. Open the file in "
-            "Excel or LibreOffice, replace formulas by their values, save and upload it again."
+            Phrase(
+                "The sheet '%(sheet)s' has formulas in cells without an address. Open the file "
+                "in Excel or LibreOffice, replace formulas by their values, save and upload it "
+                "again.",
+                sheet=sheet,
+            )
         )
     return refs
 
@@ -277,7 +310,7 @@ def _member_head(archive: zipfile.ZipFile, name: str) -> bytes:
         with archive.open(name) as handle:
             return handle.read(_HEAD)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise WorkbookRefused("The workbook is damaged and could not be read.") from exc
+        raise WorkbookRefused(Phrase("The workbook is damaged and could not be read.")) from exc
 
 
 def open_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) -> UntrustedWorkbook:
@@ -297,10 +330,12 @@ def open_untrusted_xlsx(data: bytes, *, limits: WorkbookLimits | None = None) ->
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
         raise WorkbookRefused(
-            "The workbook is password-protected. Remove the password and upload it again."
+            Phrase("The workbook is password-protected. Remove the password and upload it again.")
         ) from exc
     except CalamineError as exc:
-        raise WorkbookRefused(f"The workbook could not be read: {exc}.") from exc
+        raise WorkbookRefused(
+            Phrase("The workbook could not be read: %(reason)s.", reason=str(exc))
+        ) from exc
     hidden = {
         m.name
         for m in book.sheets_metadata

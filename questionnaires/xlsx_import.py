@@ -22,6 +22,7 @@ from questionnaires.answers import (
 from questionnaires.conditions import AnswerValue, is_answered
 from questionnaires.errors import CellProblem, SpreadsheetInvalid, WrongQuestionnaire
 from questionnaires.model import LANGUAGES, AnswerType, Question, Questionnaire, Section
+from questionnaires.phrases import Phrase
 from questionnaires.publication import content_hash
 from questionnaires.visibility import hidden_answer_message, visible_question_ids
 from questionnaires.workbook_layout import (
@@ -136,30 +137,45 @@ def read_answers_workbook(
 
 def _check_identity(book: UntrustedWorkbook, definition: Questionnaire) -> str:
     """Refuse a workbook made for another questionnaire or version; return its language."""
-    expected = f"'{definition.key}' version {definition.version}"
+    expected = _edition(definition.key, definition.version)
     if META_SHEET not in book.sheet_names:
         raise WrongQuestionnaire(
-            "This workbook is not an HRD Sentinel answers template (its hidden identification "
-            f"sheet is missing). Download the template of questionnaire {expected} for this "
-            "assessment and copy your answers into it."
+            Phrase(
+                "This workbook is not an HRD Sentinel answers template (its hidden "
+                "identification sheet is missing). Download the template of questionnaire "
+                "%(expected)s for this assessment and copy your answers into it.",
+                expected=expected,
+            )
         )
     meta = {
         str(row[0]).strip(): _meta_text(row[1]) for row in book.rows(META_SHEET) if len(row) >= 2
     }
-    found = f"'{meta.get('questionnaire_key', '?')}' version {meta.get('version', '?')}"
+    found = _edition(meta.get("questionnaire_key", "?"), meta.get("version", "?"))
     if found != expected:
         raise WrongQuestionnaire(
-            f"This workbook is the template of questionnaire {found}, but this assessment uses "
-            f"questionnaire {expected}. Download the template for this assessment and copy your "
-            "answers into it."
+            Phrase(
+                "This workbook is the template of questionnaire %(found)s, but this assessment "
+                "uses questionnaire %(expected)s. Download the template for this assessment and "
+                "copy your answers into it.",
+                found=found,
+                expected=expected,
+            )
         )
     if meta.get("content_hash") != content_hash(definition):
         raise WrongQuestionnaire(
-            f"This workbook was made from a different edition of questionnaire {expected}. "
-            "Download the template again and copy your answers into it."
+            Phrase(
+                "This workbook was made from a different edition of questionnaire "
+                "%(expected)s. Download the template again and copy your answers into it.",
+                expected=expected,
+            )
         )
     language = meta.get("language", "en")
     return language if language in LANGUAGES else "en"
+
+
+def _edition(key: object, version: object) -> Phrase:
+    """A questionnaire and version as the identity messages name them."""
+    return Phrase("'%(key)s' version %(version)s", key=key, version=version)
 
 
 def _meta_text(value: CellValue) -> str:

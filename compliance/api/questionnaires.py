@@ -45,7 +45,7 @@ def _definition(key: str, version: int | None):
     try:
         return default_registry().get(key, version)
     except UnknownQuestionnaire as exc:
-        raise NotFound(str(exc)) from exc
+        raise NotFound(exc.args[0]) from exc
 
 
 @bp.get(

@@ -78,7 +78,7 @@ def create(
             assessment_in.questionnaire_key, assessment_in.questionnaire_version
         )
     except UnknownQuestionnaire as exc:
-        raise NotFound(str(exc)) from exc
+        raise NotFound(exc.args[0]) from exc
     open_one = session.exec(
         select(Assessment).where(
             Assessment.organisation_id == actor.organisation_id,

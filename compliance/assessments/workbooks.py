@@ -56,7 +56,7 @@ def receive_workbook(
     try:
         screen_untrusted_xlsx(data, limits=limits)
     except WorkbookRefused as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(exc.args[0]) from exc
     digest = hashlib.sha256(data).hexdigest()
     store.write(digest, data)
     job = job_service.enqueue(
@@ -163,7 +163,7 @@ def import_answers(
     try:
         read = read_answers_workbook(data, definition, current_answers=current, limits=limits)
     except WrongQuestionnaire as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(exc.args[0]) from exc
     except SpreadsheetInvalid as exc:
         _keep_report(
             session=session,

@@ -22,7 +22,7 @@ def fixit_workbook(
         try:
             open_untrusted_xlsx(data)
         except WorkbookRefused as exc:
-            raise DatasetRefused(str(exc)) from exc
+            raise DatasetRefused(exc.args[0]) from exc
         return fixit_from_xlsx(data, problems)
     sheet = csv_sheet_name(filename, SPECS[kind])
     return fixit_from_rows(sheet, csv_rows(data), problems)

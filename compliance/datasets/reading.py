@@ -93,7 +93,7 @@ def screen_file(data: bytes, *, filename: str, limits: UploadLimits) -> None:
         try:
             screen_untrusted_xlsx(data, limits=limits.workbook)
         except WorkbookRefused as exc:
-            raise DatasetRefused(str(exc)) from exc
+            raise DatasetRefused(exc.args[0]) from exc
         return
     _check_csv_size(data, limits)
     decode_csv(data)
@@ -144,7 +144,7 @@ def _read_xlsx(spec: DatasetSpec, data: bytes, limits: UploadLimits) -> SourceTa
     try:
         workbook = open_untrusted_xlsx(data, limits=limits.workbook)
     except WorkbookRefused as exc:
-        raise DatasetRefused(str(exc)) from exc
+        raise DatasetRefused(exc.args[0]) from exc
     visible = [name for name in workbook.sheet_names if name not in workbook.hidden_sheets]
     if not visible:
         raise DatasetRefused(

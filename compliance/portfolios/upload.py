@@ -691,7 +691,7 @@ def portfolio_fixit(data: bytes, *, filename: str, problems: list[DatasetProblem
         try:
             open_untrusted_xlsx(data)
         except WorkbookRefused as exc:
-            raise DatasetRefused(str(exc)) from exc
+            raise DatasetRefused(exc.args[0]) from exc
         return fixit_from_xlsx(data, problems)
     return fixit_from_rows(csv_sheet_name(filename, SPEC), csv_rows(data), problems)
 

@@ -25,14 +25,53 @@ __all__ = [
     "kept",
     "restored",
     "terms_of",
+    "tree_terms",
     "worded",
+    "worded_tree",
 ]
+
+_TAG = "$phrase"  # marks a kept phrase inside a tree of JSON values
 
 
 def terms_of(text: str | None) -> dict[str, Any] | None:
     """What a JSON column beside a text column keeps of it: a phrase's msgid and parameters,
     None for any other text."""
     return text.as_json() if isinstance(text, Phrase) else None
+
+
+def tree_terms(tree: Any) -> Any:
+    """A JSON value (a job's result) with each phrase in it kept as its terms, tagged; None when
+    it holds no phrase, so nothing is stored twice for nothing."""
+
+    def keep(value: Any) -> Any:
+        if isinstance(value, Phrase):
+            return {_TAG: value.as_json()}
+        if isinstance(value, dict):
+            return {key: keep(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [keep(item) for item in value]
+        return value
+
+    kept_tree = keep(tree)
+    return kept_tree if kept_tree != tree else None
+
+
+def worded_tree(tree: Any, terms: Any) -> Any:
+    """The JSON value as stored, or, when `tree_terms` kept terms beside it, the same value
+    with its phrases back."""
+    if terms is None:
+        return tree
+
+    def restore(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {_TAG}:
+                return Phrase.from_json(value[_TAG])
+            return {key: restore(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [restore(item) for item in value]
+        return value
+
+    return restore(terms)
 
 
 def worded(text: str | None, terms: dict[str, Any] | None) -> str | None:

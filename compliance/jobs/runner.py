@@ -13,6 +13,7 @@ from compliance.clock import now
 from compliance.errors import Problem
 from compliance.jobs.models import Job, JobStatus
 from compliance.jobs.registry import TASKS, JobContext
+from compliance.phrases import tree_terms
 
 log = logging.getLogger(__name__)
 _worker_app: Flask | None = None
@@ -106,7 +107,11 @@ def run(app: Flask, job_id: str, *, reclaim_running: bool = False) -> None:
                 sa.update(Job)
                 .where(_this_attempt(job_id, attempt))
                 .values(
-                    status=JobStatus.succeeded, result=result or {}, progress=100, finished_at=now()
+                    status=JobStatus.succeeded,
+                    result=result or {},
+                    result_terms=tree_terms(result or {}),
+                    progress=100,
+                    finished_at=now(),
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount

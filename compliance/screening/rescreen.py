@@ -41,10 +41,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from compliance import db, matching
+from compliance import matching
 from compliance.incidents import service as incident_service
 from compliance.incidents.models import Incident, IncidentVersion
 from compliance.incidents.service import IncidentMatchingFacts
@@ -161,6 +163,26 @@ def plan_periodic(
         .limit(1)
     ).one()
     return RunScope.changed, last.started_at - overlap
+
+
+def _lock(session: Session) -> None:
+    """Runs that overlap would race on the same pairs; on PostgreSQL the second waits for the
+    first. SQLite has no such lock short of its write lock, held for the whole run: there a
+    pair the other run inserted meanwhile is left as it found it (`_insert_new`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+
+
+def _insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert found matches in one statement (no per-row ORM work), skipping a pair another
+    run inserted since this one read the stored matches."""
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[
+        session.get_bind().dialect.name
+    ]
+    statement = insert(Match.__table__).on_conflict_do_nothing(
+        index_elements=["incident_id", "entity_kind", "entity_key"]
+    )
+    session.execute(statement, rows)
 
 
 def _count(session: Session, changed_since: datetime | None, incident_ids: list[int] | None) -> int:
@@ -305,7 +327,7 @@ def _store_batch(
     ]
     outcome.matches_inactive += len(retired)
     if inserts:
-        session.execute(Match.__table__.insert(), inserts)  # Core: no per-row ORM work
+        _insert_new(session, inserts)
     for changes in (updates, retired):
         if changes:
             session.execute(sa.update(Match), changes)
@@ -327,9 +349,7 @@ def rescreen(
     """Screen the incidents of `scope` against the index and store the matches; the caller
     commits. `changed_since` and `incident_ids` narrow the incidents as in
     `incidents.service.iter_matching_facts`."""
-    # Runs that overlap would race on the same pairs (the second inserting what the first
-    # just inserted): the second waits for the first, on SQLite as on PostgreSQL.
-    db.serialise_writes(session, key=_LOCK_KEY)
+    _lock(session)
     key = fingerprint_key(session=session)
     wanted = sorted(set(incident_ids)) if incident_ids is not None else None
     total = max(1, _count(session, changed_since, wanted))

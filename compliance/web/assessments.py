@@ -287,7 +287,7 @@ def workbook_problems(assessment_id: int):
     """Every problem the last import found in the workbook's cells."""
     item = _visible(assessment_id, "assessment.read")
     job = workbooks.import_job(session=db.session(), assessment=item)
-    result = job.result if job is not None and job.result else {}
+    result = job.worded_result() if job is not None else {}
     if result.get("outcome") != "invalid":
         abort(404)
     return render_template(

@@ -9,6 +9,8 @@ import time
 from flask import Flask
 from flask.testing import FlaskClient
 
+from compliance import db
+from compliance.assessments.models import Assessment
 from tests.assessments.support import fill
 from tests.assessments.test_api import start
 from tests.certificates.support import hold_jobs
@@ -107,3 +109,29 @@ def _wait_until_imported(client: FlaskClient, assessment_id: int) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("the workbook import did not finish in 30 s")
+
+
+def test_a_refusal_of_the_import_reads_in_the_page_language(
+    app: Flask, client: FlaskClient, world: World, monkeypatch
+) -> None:
+    """The job's result keeps the English the API answers with, and the terms the page words
+    in Spanish."""
+    assessment_id = start(client, world)["id"]
+    other = client.get("/api/v1/questionnaires/financial_institution/template.xlsx").data
+    client.post("/language", data={"language": "es"})
+    sign_in(client, world["company_a"].email)
+    held = hold_jobs(app, monkeypatch)
+
+    sent = _send(client, assessment_id, other, csrf_token(_overview(client, assessment_id)))
+    held.run_all(app)
+
+    assert sent.status_code == 302
+    assert "es la plantilla del cuestionario &#39;financial_institution&#39;" in _overview(
+        client, assessment_id
+    )
+    with db.session_scope(app) as session:
+        job_id = session.get(Assessment, assessment_id).import_job_id
+    answer = app.test_client().get(f"/api/v1/jobs/{job_id}", headers=world["company_a"].headers)
+    result = answer.json["result"]
+    assert result["outcome"] == "refused"
+    assert result["detail"].startswith("This workbook is the template of questionnaire")

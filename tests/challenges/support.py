@@ -80,21 +80,3 @@ def decide(client, world: World, case: str, **body):
     )
     assert answer.status_code == 200, answer.get_json()
     return answer.get_json()
-
-
-def wait_for_jobs(app: Flask, timeout: float = 60) -> None:
-    """Wait until no job is queued or running (jobs run in threads, or on the RQ worker)."""
-    import time
-
-    from compliance.jobs.models import Job, JobStatus
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with db.session_scope(app) as session:
-            pending = session.exec(
-                select(Job).where(Job.status.in_([JobStatus.queued, JobStatus.running]))
-            ).all()
-        if not pending:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"jobs still pending after {timeout}s: {[j.kind for j in pending]}")

@@ -26,9 +26,9 @@ from tests.challenges.support import (
     file_challenge,
     log_entries,
     outbox,
-    wait_for_jobs,
 )
 from tests.conftest import World
+from tests.support.jobs import wait_for_jobs
 
 COMPANY = "Minera Alfa S.A."
 

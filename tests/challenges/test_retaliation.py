@@ -23,9 +23,9 @@ from tests.challenges.support import (
     decide,
     file_challenge,
     outbox,
-    wait_for_jobs,
 )
 from tests.conftest import World, sign_in
+from tests.support.jobs import wait_for_jobs
 
 ALERT = "challenge.retaliation_alert"
 

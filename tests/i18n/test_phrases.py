@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
-from compliance.phrases import Phrase
+from compliance.phrases import Phrase, tree_terms, worded_tree
 from compliance.web.terms import localized
 from tests.i18n.test_pages_translated import _Text
 
@@ -32,6 +32,18 @@ def test_a_kept_phrase_is_worded_again_identically(app: Flask) -> None:
     assert kept == phrase and kept.as_json() == phrase.as_json()
     with app.test_request_context("/"), force_locale("es"):
         assert localized(kept) == localized(phrase) != phrase
+
+
+def test_a_job_result_keeps_its_phrases_beside_the_english() -> None:
+    refusal = Phrase("There is nothing at %(path)s. Check the address.", path="/x")
+    result = {"outcome": "refused", "detail": refusal, "errors": [{"detail": refusal, "row": 3}]}
+    terms = tree_terms(result)
+    back = worded_tree(result, terms)
+    assert back == result
+    assert isinstance(back["detail"], Phrase) and isinstance(back["errors"][0]["detail"], Phrase)
+    assert back["errors"][0]["detail"].as_json() == refusal.as_json()
+    plain = {"outcome": "imported", "imported_answers": 2}
+    assert tree_terms(plain) is None and worded_tree(plain, None) is plain
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])

@@ -1,10 +1,16 @@
-"""Following jobs from a test: poll the job API until the job has finished."""
+"""Following jobs from a test: poll the job API until the job has finished, or the jobs table
+until no job is left to run."""
 
 from __future__ import annotations
 
 import time
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import select
+
+from compliance import db
+from compliance.jobs.models import Job, JobStatus
 
 
 def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float = 90) -> dict:
@@ -17,3 +23,17 @@ def wait_for_job(client: FlaskClient, headers: dict, job_id: str, timeout: float
             return answer
         time.sleep(0.05)
     raise AssertionError(f"job {job_id} did not finish in {timeout}s; last answer {answer}")
+
+
+def wait_for_jobs(app: Flask, timeout: float = 60) -> None:
+    """Wait until no job is queued or running (jobs run in threads, or on the RQ worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.session_scope(app) as session:
+            pending = session.exec(
+                select(Job).where(Job.status.in_([JobStatus.queued, JobStatus.running]))
+            ).all()
+        if not pending:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"jobs still pending after {timeout}s: {[j.kind for j in pending]}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import select
@@ -15,6 +16,7 @@ from compliance.clock import now
 from compliance.incidents.models import Incident
 from compliance.screening.models import Match
 from tests.conftest import PASSWORD, Member, World
+from tests.support.jobs import wait_for_jobs
 
 # Protected values of the planted incident: no alert, e-mail or webhook body may carry them.
 SECRETS = {
@@ -80,9 +82,19 @@ def incident_with_protected_fields(client: FlaskClient, world: World) -> str:
 
 
 def suggested_match(app: Flask, world: World, incident_ref: str, who: str = "company_a") -> int:
+    """A suggested name match of the incident to the organisation, as the test wants it (score
+    96): put in place of what the screening the record started may have found by then."""
+    wait_for_jobs(app)
     with db.session_scope(app) as session:
         incident = session.exec(select(Incident).where(Incident.ref == incident_ref)).one()
         organisation_id = world[who].organisation_id
+        session.execute(
+            sa.delete(Match).where(
+                Match.incident_id == incident.id,
+                Match.entity_kind == "organisation",
+                Match.entity_key == str(organisation_id),
+            )
+        )
         match = Match(
             incident_id=incident.id,
             incident_version=incident.current_version,
